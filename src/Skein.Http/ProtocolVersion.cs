@@ -1,0 +1,8 @@
+namespace Skein.Http;
+
+/// <summary>The HTTP versions the core accepts. Anything else well formed is 505.</summary>
+public enum ProtocolVersion : byte
+{
+    Http10,
+    Http11,
+}
