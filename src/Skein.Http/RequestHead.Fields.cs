@@ -121,6 +121,9 @@ public sealed partial class RequestHead : IDisposable
         return offset;
     }
 
+    /// <summary>How many bytes are stored: the offset the next <see cref="Append"/> will return.</summary>
+    internal int StoredLength => _length;
+
     /// <summary>The stored bytes from <paramref name="offset"/>, for the parser to inspect what it appended.</summary>
     internal ReadOnlySpan<byte> Stored(int offset, int length) => _bytes.AsSpan(offset, length);
 
@@ -135,11 +138,6 @@ public sealed partial class RequestHead : IDisposable
     }
 
     internal void SetHost(int start, int length) => _host = new(start, length);
-
-    internal bool HasHost => _host.Length > 0 || HostSeen;
-
-    /// <summary>True once a Host field was stored (even an empty one, which HTTP/1.1 allows).</summary>
-    internal bool HostSeen { get; set; }
 
     internal void AddHeader(int nameStart, int nameLength, int valueStart, int valueLength)
     {

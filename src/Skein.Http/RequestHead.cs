@@ -5,7 +5,6 @@ namespace Skein.Http;
 /// and reuses: nothing is allocated while parsing, and nothing here is valid after the connection moves on
 /// to the next request (<see cref="Http1Connection.ResetForNextRequest"/>). Copy what you need to keep.
 /// </summary>
-/// <remarks>Contract only: the core's parser fills it. Members are implemented in the core (issue 2).</remarks>
 public sealed partial class RequestHead
 {
     /// <summary>The method.</summary>
