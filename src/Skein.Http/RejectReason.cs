@@ -47,6 +47,9 @@ public enum RejectReason
     BodyTooLarge,
     /// <summary>The connection closed in the middle of a request head or body.</summary>
     UnexpectedEndOfInput,
+    /// <summary>Not the request's fault: the server refuses the connection because it is at capacity
+    /// (connection limit, full thread-pool queue). Answered 503 without reading the request.</summary>
+    ServiceUnavailable,
 }
 
 /// <summary>The one place a rejection becomes a status code.</summary>
@@ -61,6 +64,7 @@ public static class RejectReasons
         RejectReason.BodyTooLarge => 413,                                              // Content Too Large
         RejectReason.UnknownMethod or RejectReason.UnknownTransferCoding => 501,       // Not Implemented
         RejectReason.UnsupportedVersion => 505,                                        // HTTP Version Not Supported
+        RejectReason.ServiceUnavailable => 503,                                        // Service Unavailable
         _ => 400,                                                                      // Bad Request
     };
 }

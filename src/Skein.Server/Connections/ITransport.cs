@@ -1,0 +1,60 @@
+// The byte pipe between one client socket and the ConnectionLoop: received bytes in a buffer the loop
+// parses in place, and response bytes out. Implementations differ only in how they wait (a blocking
+// thread or an async completion); they know nothing about HTTP.
+using System.Buffers;
+using System.Net;
+
+namespace Skein.Server.Connections;
+
+/// <summary>
+/// One connection's I/O as the <see cref="ConnectionLoop"/> uses it. Received bytes accumulate in
+/// <see cref="Received"/> until consumed; response bytes are written to <see cref="Output"/> and sent by
+/// <see cref="FlushAsync"/>. The blocking implementation returns already-completed tasks; the async one
+/// truly awaits, resuming on the caller's synchronization context (the event loop).
+/// </summary>
+public interface ITransport : IDisposable
+{
+    /// <summary>The client's address.</summary>
+    IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Bytes received and not yet consumed, as one contiguous segment.</summary>
+    ReadOnlySequence<byte> Received { get; }
+
+    /// <summary>True when <see cref="Received"/> fills the largest input buffer allowed: receiving more is
+    /// impossible until something is consumed.</summary>
+    bool IsInputFull { get; }
+
+    /// <summary>Drops the first <paramref name="count"/> bytes of <see cref="Received"/>. Bytes consumed stay
+    /// valid (and in place) until the next <see cref="ReceiveAsync"/>.</summary>
+    void Consume(long count);
+
+    /// <summary>Waits for more bytes and appends them to <see cref="Received"/>. Returns false at the end of
+    /// input (the client closed its side). Throws <see cref="TimeoutException"/> when nothing arrived within
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/> waits forever), and
+    /// <see cref="System.Net.Sockets.SocketException"/> or <see cref="ObjectDisposedException"/> when the
+    /// connection was reset or aborted.</summary>
+    ValueTask<bool> ReceiveAsync(TimeSpan timeout);
+
+    /// <summary>Where response bytes are written; nothing is sent until a flush.</summary>
+    IBufferWriter<byte> Output { get; }
+
+    /// <summary>Bytes written to <see cref="Output"/> and not yet sent.</summary>
+    int PendingOutput { get; }
+
+    /// <summary>Sends everything written to <see cref="Output"/>.</summary>
+    ValueTask FlushAsync();
+
+    /// <summary>Sends the pending output, then <paramref name="data"/> without copying it into the output buffer.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> data);
+
+    /// <summary>Sends the pending output followed by <paramref name="length"/> bytes of the file at
+    /// <paramref name="path"/> from <paramref name="offset"/>; a whole file goes with sendfile(2) and the
+    /// pending output as its pre-buffer, so its bytes never enter this process.</summary>
+    ValueTask SendFileAsync(string path, long offset, long length);
+
+    /// <summary>Ends the connection politely: pending output is dropped, our sending side is shut down, and
+    /// when <paramref name="linger"/> is set, what the client still sends is read and discarded for a short
+    /// while (nginx's lingering close), so the kernel does not answer it with a reset that could destroy
+    /// the response before the client reads it.</summary>
+    ValueTask CloseAsync(bool linger);
+}

@@ -1,0 +1,109 @@
+// Every open connection of this process, with the limit on how many there may be. It is the shutdown
+// sequence's view of the connections (close the idle ones, wait for the rest, abort at the deadline);
+// it does not read, write or schedule anything.
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+
+namespace Skein.Server.Lifecycle;
+
+/// <summary>Tracks open connections (New, Active, Idle) and enforces <see cref="ServerOptions.MaxConnections"/>.</summary>
+public sealed class ConnectionRegistry(int maxConnections) : IDisposable
+{
+    private readonly ConcurrentDictionary<long, Connection> _open = new();
+    private readonly ManualResetEventSlim _empty = new(initialState: true);
+    private readonly object _gate = new();
+    private long _lastId;
+    private int _count;
+    private volatile bool _closingIdle;
+
+    /// <summary>Open connections now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The most that may be open at once.</summary>
+    public int MaxConnections { get; } = maxConnections;
+
+    /// <summary>Connections registered since start.</summary>
+    public long TotalAccepted => Interlocked.Read(ref _lastId);
+
+    /// <summary>Registers <paramref name="socket"/> as a New connection; null when the limit is reached
+    /// (the caller answers 503 and closes it).</summary>
+    public Connection? TryRegister(Socket socket)
+    {
+        lock (_gate)
+        {
+            if (_count >= MaxConnections)
+            {
+                return null;
+            }
+            if (_count++ == 0)
+            {
+                _empty.Reset();
+            }
+        }
+        var connection = new Connection(Interlocked.Increment(ref _lastId), socket);
+        _open[connection.Id] = connection;
+        if (_closingIdle)
+        {
+            // Shutdown began while this one was being accepted: it must not linger as an idle connection.
+            connection.TryCloseIfIdle();
+        }
+        return connection;
+    }
+
+    /// <summary>Forgets a closed connection.</summary>
+    public void Unregister(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!_open.TryRemove(connection.Id, out _))
+        {
+            return;
+        }
+        connection.Dispose();
+        lock (_gate)
+        {
+            if (--_count == 0)
+            {
+                _empty.Set();
+            }
+        }
+    }
+
+    /// <summary>A snapshot of the open connections.</summary>
+    public IReadOnlyCollection<Connection> Snapshot() => [.. _open.Values];
+
+    /// <summary>True once shutdown began: a connection finishing a response closes instead of idling.</summary>
+    public bool IsClosingIdle => _closingIdle;
+
+    /// <summary>Closes every New or Idle connection, and from now on every connection as soon as it becomes idle.</summary>
+    public int CloseIdle()
+    {
+        _closingIdle = true;
+        var closed = 0;
+        foreach (var connection in _open.Values)
+        {
+            if (connection.TryCloseIfIdle())
+            {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /// <summary>Aborts every open connection (the shutdown deadline passed).</summary>
+    public int AbortAll()
+    {
+        var aborted = 0;
+        foreach (var connection in _open.Values)
+        {
+            connection.Abort();
+            aborted++;
+        }
+        return aborted;
+    }
+
+    /// <summary>Waits until no connection is open; false at the timeout.</summary>
+    public bool WaitUntilEmpty(TimeSpan timeout) => _empty.Wait(timeout);
+
+    /// <summary>Releases the wait handle.</summary>
+    public void Dispose() => _empty.Dispose();
+}

@@ -1,0 +1,171 @@
+// The one shutdown sequence every model goes through (nginx's worker quit, Go's Server.Shutdown,
+// Kestrel's close-then-abort): stop accepting → close idle connections → let in-flight requests finish
+// with Connection: close → at the deadline abort the rest. Joining threads and processes is the model's
+// part (IConcurrencyModel.Join). Signals only *request* this; they never do the work themselves.
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Skein.Server.Logging;
+
+namespace Skein.Server.Lifecycle;
+
+/// <summary>
+/// Owns the server's <see cref="Stopping"/> token and runs the graceful shutdown sequence once, however it
+/// is requested (Ctrl-C, SIGTERM, SIGQUIT, a test, a worker's master going away).
+/// </summary>
+public sealed class ShutdownCoordinator : IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConnectionRegistry _connections;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly List<Action> _stopAccepting = [];
+    private readonly object _gate = new();
+    private ITimer? _deadlineTimer;
+    private long _deadlineTimestamp;
+    private int _requests;
+
+    /// <summary>Creates the coordinator for <paramref name="connections"/>; in-flight requests get
+    /// <paramref name="timeout"/> to finish once shutdown is requested.</summary>
+    public ShutdownCoordinator(ConnectionRegistry connections, TimeSpan timeout, ILogger log, TimeProvider? time = null)
+    {
+        _connections = connections;
+        _timeout = timeout;
+        _log = log;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Cancelled when shutdown is requested: accept loops end, responses get Connection: close.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>True once shutdown was requested.</summary>
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>Registers what "stop accepting" means (e.g. <see cref="Listener.Stop"/>); runs at once when
+    /// shutdown was already requested.</summary>
+    public void OnStopAccepting(Action stop)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        lock (_gate)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _stopAccepting.Add(stop);
+                return;
+            }
+        }
+        stop();
+    }
+
+    /// <summary>
+    /// Requests a graceful shutdown: stops accepting, closes idle connections, and arms the deadline after
+    /// which the remaining connections are aborted. Returns false if shutdown had already been requested
+    /// (the caller may then force an exit). Safe from any thread, including a signal handler.
+    /// </summary>
+    public bool RequestStop(string reason)
+    {
+        Action[] stops;
+        lock (_gate)
+        {
+            if (_requests++ > 0)
+            {
+                return false;
+            }
+            _deadlineTimestamp = _time.GetTimestamp() + (long)(_timeout.TotalSeconds * _time.TimestampFrequency);
+            stops = [.. _stopAccepting];
+            _stopAccepting.Clear();
+        }
+        ServerLog.ShutdownRequested(_log, reason, _connections.Count, _timeout.TotalSeconds);
+        _stopping.Cancel();
+        foreach (var stop in stops)
+        {
+            stop();
+        }
+        var closed = _connections.CloseIdle();
+        ServerLog.ClosedIdle(_log, closed);
+        _deadlineTimer = _time.CreateTimer(static state => ((ShutdownCoordinator)state!).AbortRemaining(), this, _timeout, Timeout.InfiniteTimeSpan);
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for every connection of this process to close: until the deadline they finish on their own,
+    /// then they are aborted, and a moment later they are gone. True if all closed before the deadline.
+    /// Call after the model stopped accepting.
+    /// </summary>
+    public bool WaitForConnections()
+    {
+        if (_connections.WaitUntilEmpty(Remaining))
+        {
+            return true;
+        }
+        AbortRemaining();
+        // Aborted loops need a moment to notice (a shut-down socket wakes them at once).
+        _connections.WaitUntilEmpty(TimeSpan.FromSeconds(2));
+        return false;
+    }
+
+    /// <summary>Time left until the deadline (zero when passed; the full timeout before shutdown begins).</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            if (!IsStopping)
+            {
+                return _timeout;
+            }
+            var left = _time.GetElapsedTime(_time.GetTimestamp(), _deadlineTimestamp);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// Routes SIGINT (Ctrl-C), SIGTERM and SIGQUIT to <see cref="RequestStop"/>. A second SIGINT or SIGTERM is
+    /// not cancelled, so the runtime's default action ends the process at once (the forced exit).
+    /// Dispose the result to restore default handling.
+    /// </summary>
+    public IDisposable HandleSignals()
+    {
+        void Handle(PosixSignalContext context)
+        {
+            // Only a request: the work happens in RequestStop's sequence, not in the signal handler.
+            context.Cancel = RequestStop(context.Signal.ToString());
+            if (!context.Cancel)
+            {
+                ServerLog.ForcedExit(_log, context.Signal.ToString());
+            }
+        }
+        return new Registrations(
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Handle),
+        ]);
+    }
+
+    /// <summary>Releases the timer and token.</summary>
+    public void Dispose()
+    {
+        _deadlineTimer?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void AbortRemaining()
+    {
+        var aborted = _connections.AbortAll();
+        if (aborted > 0)
+        {
+            ServerLog.AbortedAtDeadline(_log, aborted);
+        }
+    }
+
+    private sealed class Registrations(PosixSignalRegistration[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+// Every log message the server writes, source-generated with [LoggerMessage] so a disabled level costs
+// nothing. Connection id, pid and thread id are not parameters here: the connection id travels in a log
+// scope (ConnectionScope) and the verbose console formatter adds pid and thread id to every line.
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Skein.Server.Logging;
+
+/// <summary>The server's log messages.</summary>
+public static partial class ServerLog
+{
+    /// <summary>The first line a server writes.</summary>
+    [LoggerMessage(1, LogLevel.Information, "Skein serving model={Model} workers={Workers} pid={Pid} address=http://{Address} folder={Folder}")]
+    public static partial void Started(ILogger logger, string model, string workers, int pid, string address, string folder);
+
+    [LoggerMessage(2, LogLevel.Information, "Stopped: {Remaining} connection(s) left at the deadline, every thread joined: {Joined}")]
+    public static partial void Stopped(ILogger logger, int remaining, bool joined);
+
+    [LoggerMessage(3, LogLevel.Information, "Shutdown requested ({Reason}): stop accepting, {Open} connection(s) open, {Timeout} s for in-flight requests")]
+    public static partial void ShutdownRequested(ILogger logger, string reason, int open, double timeout);
+
+    [LoggerMessage(4, LogLevel.Debug, "Closed {Count} idle connection(s)")]
+    public static partial void ClosedIdle(ILogger logger, int count);
+
+    [LoggerMessage(5, LogLevel.Warning, "Shutdown deadline passed: aborted {Count} connection(s)")]
+    public static partial void AbortedAtDeadline(ILogger logger, int count);
+
+    [LoggerMessage(6, LogLevel.Warning, "Second {Signal}: exiting now")]
+    public static partial void ForcedExit(ILogger logger, string signal);
+
+    [LoggerMessage(10, LogLevel.Warning, "accept failed ({Error}); retrying in {DelayMs} ms")]
+    public static partial void AcceptFailed(ILogger logger, SocketError error, double delayMs);
+
+    [LoggerMessage(11, LogLevel.Warning, "Refused a connection from {Remote} with 503: {Reason}")]
+    public static partial void Refused(ILogger logger, EndPoint? remote, string reason);
+
+    [LoggerMessage(20, LogLevel.Debug, "Connection from {Remote} opened")]
+    public static partial void ConnectionOpened(ILogger logger, IPEndPoint? remote);
+
+    [LoggerMessage(21, LogLevel.Debug, "Connection closed after {Requests} request(s)")]
+    public static partial void ConnectionClosed(ILogger logger, int requests);
+
+    [LoggerMessage(22, LogLevel.Debug, "{Method} {Target} -> {Status}")]
+    public static partial void RequestServed(ILogger logger, string method, string target, int status);
+
+    [LoggerMessage(23, LogLevel.Debug, "Rejected a request: {Status} {Reason}")]
+    public static partial void Rejected(ILogger logger, int status, string reason);
+
+    [LoggerMessage(24, LogLevel.Debug, "Timed out waiting for {What}; closing")]
+    public static partial void TimedOut(ILogger logger, string what);
+
+    [LoggerMessage(25, LogLevel.Debug, "Connection lost: {Message}")]
+    public static partial void ConnectionLost(ILogger logger, string message);
+
+    [LoggerMessage(26, LogLevel.Error, "The handler failed on {Method} {Target}; answering 500")]
+    public static partial void HandlerFailed(ILogger logger, string method, string target, Exception exception);
+
+    [LoggerMessage(27, LogLevel.Error, "Writing the response body failed after its head was sent; aborting the connection")]
+    public static partial void BodyWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(28, LogLevel.Error, "The connection failed unexpectedly")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Error, "Work on event loop {Loop} failed")]
+    public static partial void LoopWorkFailed(ILogger logger, int loop, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Error, "Thread {Thread} failed")]
+    public static partial void WorkerItemFailed(ILogger logger, string? thread, Exception exception);
+}

@@ -1,0 +1,172 @@
+// What every part of a running server shares: options, the application, logging, the connection registry,
+// the shutdown coordinator, the threads to join and the access log — passed explicitly instead of living
+// in statics. It also holds the three ways to run the one ConnectionLoop (blocking on this thread, async on
+// this context) and admission (the connection limit). It does not accept or choose threads: models do.
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Skein.Http;
+using Skein.Http.Application;
+using Skein.Server.Connections;
+using Skein.Server.Lifecycle;
+using Skein.Server.Logging;
+using Skein.Server.Threading;
+
+namespace Skein.Server;
+
+/// <summary>
+/// The state of one server process. Models receive it and use <see cref="TryAccept"/>,
+/// <see cref="ServeBlocking(Connection)"/>, <see cref="ServeAsync(Connection)"/> and <see cref="Reject"/>;
+/// worker processes build their own from the options the master passed them.
+/// </summary>
+public sealed class ServerContext : IDisposable
+{
+    /// <summary>Creates the context. <paramref name="options"/> must be validated.</summary>
+    public ServerContext(ServerOptions options, IHttpHandler handler, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Options = options;
+        Handler = handler;
+        LoggerFactory = loggerFactory;
+        Time = time ?? TimeProvider.System;
+        Log = loggerFactory.CreateLogger("Skein.Server");
+        Connections = new ConnectionRegistry(options.MaxConnections);
+        Shutdown = new ShutdownCoordinator(Connections, options.ShutdownTimeout, Log, Time);
+        Threads = new ThreadGroup(Log);
+        AccessLog = options.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
+    }
+
+    /// <summary>The validated options.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The application.</summary>
+    public IHttpHandler Handler { get; }
+
+    /// <summary>Where loggers come from.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The server's logger.</summary>
+    public ILogger Log { get; }
+
+    /// <summary>The clock (Date header, timeouts, shutdown deadline).</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Open connections of this process.</summary>
+    public ConnectionRegistry Connections { get; }
+
+    /// <summary>The shutdown sequence and the <see cref="ShutdownCoordinator.Stopping"/> token.</summary>
+    public ShutdownCoordinator Shutdown { get; }
+
+    /// <summary>Threads started for connections, joined at shutdown.</summary>
+    public ThreadGroup Threads { get; }
+
+    /// <summary>The access log, or null when off.</summary>
+    public AccessLog? AccessLog { get; }
+
+    /// <summary>The largest input buffer a connection may need: a request line and a full header section.</summary>
+    public int MaxInputBytes => Options.Limits.MaxRequestLineBytes + Options.Limits.MaxHeaderBytes + 1024;
+
+    /// <summary>
+    /// Blocks until a connection is accepted and admitted (connections over <see cref="ServerOptions.MaxConnections"/>
+    /// get a 503 and are closed here), and returns it. False once the listener stopped (shutdown).
+    /// </summary>
+    public bool TryAccept(Listener listener, out Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        while (listener.TryAccept(out var socket))
+        {
+            if (Admit(socket) is { } admitted)
+            {
+                connection = admitted;
+                return true;
+            }
+        }
+        connection = null!;
+        return false;
+    }
+
+    /// <summary>Registers an accepted socket; when the connection limit is reached, answers 503, closes it and returns null.</summary>
+    public Connection? Admit(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (Connections.TryRegister(socket) is { } connection)
+        {
+            return connection;
+        }
+        ServerLog.Refused(Log, socket.RemoteEndPoint, $"{Connections.MaxConnections} connections open (--max-connections)");
+        SendServiceUnavailable(socket);
+        return null;
+    }
+
+    /// <summary>Refuses an admitted connection with a quick 503 (e.g. the thread-pool's queue is full) and forgets it.</summary>
+    public void Reject(Connection connection, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ServerLog.Refused(Log, connection.RemoteEndPoint, reason);
+        SendServiceUnavailable(connection.Socket);
+        Connections.Unregister(connection);
+    }
+
+    /// <summary>Serves <paramref name="connection"/> on the calling thread with blocking I/O until it closes
+    /// (the thread and process models). Handler awaits are pumped on this thread, which is held throughout.</summary>
+    public void ServeBlocking(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes), connection, this));
+    }
+
+    /// <summary>Admits <paramref name="socket"/> (e.g. received from a master process) and serves it on the
+    /// calling thread with blocking I/O. Returns false if it was refused (connection limit).</summary>
+    public bool ServeBlocking(Socket socket)
+    {
+        if (Admit(socket) is not { } connection)
+        {
+            return false;
+        }
+        ServeBlocking(connection);
+        return true;
+    }
+
+    /// <summary>Serves <paramref name="connection"/> with asynchronous I/O; continuations run on the caller's
+    /// synchronization context (an event loop's). Completes when the connection closes; never throws.</summary>
+    public ValueTask ServeAsync(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes), connection, this);
+    }
+
+    /// <summary>Releases the registry, coordinator, thread group and access log.</summary>
+    public void Dispose()
+    {
+        Shutdown.Dispose();
+        Connections.Dispose();
+        Threads.Dispose();
+        AccessLog?.Dispose();
+    }
+
+    // A quick 503 without reading the request: written by the core like any rejection, sent in one small
+    // write (it fits an empty socket buffer, so it does not block the accepting thread), then closed.
+    private void SendServiceUnavailable(Socket socket)
+    {
+        var output = new OutputBuffer();
+        try
+        {
+            using (var http = new Http1Connection(Options.Limits, Time))
+            {
+                http.WriteRejection(output, new HttpProtocolException(RejectReason.ServiceUnavailable));
+            }
+            socket.Send(output.WrittenMemory.Span, SocketFlags.None, out _);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The client is already gone.
+        }
+        finally
+        {
+            output.Reset();
+            socket.Dispose();
+        }
+    }
+}

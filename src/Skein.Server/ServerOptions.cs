@@ -1,0 +1,150 @@
+// The server's settings: typed, validated once, each default with the place it comes from. This file
+// does not parse command lines (Skein.Cli does) and knows nothing of the application being served.
+using System.Net;
+using Skein.Http;
+using Skein.Server.Models;
+
+namespace Skein.Server;
+
+/// <summary>
+/// Everything a Skein server needs to know at start-up. Build one (the CLI does it from options), call
+/// <see cref="Validate"/> once, and pass it to <see cref="ServerContext"/>. Nothing past the CLI sees strings.
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>The concurrency model. Default <see cref="ConcurrencyModel.Async"/>, the model the bundled
+    /// site is meant to run on (event loops, like nginx and Node).</summary>
+    public ConcurrencyModel Model { get; init; } = ConcurrencyModel.Async;
+
+    /// <summary>Workers (threads, loops or processes, depending on the model); null for the model's default,
+    /// see <see cref="DefaultWorkers"/>. Ignored by <see cref="ConcurrencyModel.Single"/> and
+    /// <see cref="ConcurrencyModel.Thread"/>.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>The address to listen on: an IPv4 or IPv6 literal, or <c>localhost</c>. Default
+    /// 127.0.0.1, so a development server is not reachable from the network unless asked.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port; 0 asks the kernel for a free one (tests). Default 8085, the seeds' port.</summary>
+    public int Port { get; init; } = 8085;
+
+    /// <summary>Listen backlog. 511, nginx's default on Linux (NGX_LISTEN_BACKLOG); the kernel caps it at
+    /// net.core.somaxconn. The seeds' backlog of 5 made bursts of clients meet SYN drops and 1–63 s retries.</summary>
+    public int Backlog { get; init; } = 511;
+
+    /// <summary>The protocol limits the core enforces (request line, headers, body sizes).</summary>
+    public HttpLimits Limits { get; init; } = HttpLimits.Default;
+
+    /// <summary>Time allowed to receive a whole request head, from its first byte (from the accept, for the
+    /// first request). Slow clients past it are disconnected (slowloris). 30 s, Kestrel's
+    /// <c>RequestHeadersTimeout</c> (nginx's <c>client_header_timeout</c> is 60 s).</summary>
+    public TimeSpan HeaderTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an idle keep-alive connection is kept waiting for its next request. 75 s, nginx's
+    /// <c>keepalive_timeout</c> (Kestrel's <c>KeepAliveTimeout</c> is 130 s).</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>Longest wait between two reads of a request body. 60 s, nginx's <c>client_body_timeout</c>
+    /// (also measured between successive reads, not for the whole body).</summary>
+    public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most connections open at once in this process; the next one gets a 503 and is closed.
+    /// 16,384: well above the 10,000-client comet test. Kestrel's <c>MaxConcurrentConnections</c> is
+    /// unlimited; nginx allows <c>worker_connections</c> (512, 1024 in its stock nginx.conf) per worker.</summary>
+    public int MaxConnections { get; init; } = 16_384;
+
+    /// <summary>Thread-pool model: accepted connections that may wait for a free worker; beyond that they
+    /// get a quick 503. 511, the same depth as the listen backlog they would otherwise wait in.</summary>
+    public int QueueCapacity { get; init; } = 511;
+
+    /// <summary>How long a graceful shutdown lets in-flight requests finish before aborting them. 30 s,
+    /// .NET's <c>HostOptions.ShutdownTimeout</c> (nginx's <c>worker_shutdown_timeout</c> is unbounded).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Log at Debug level, every line with connection id, pid and thread id.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Where the access log (Combined Log Format) goes: null for off (the default, as benchmarks
+    /// want), <see cref="AccessLogToStdout"/> for standard output, otherwise a file path (appended).</summary>
+    public string? AccessLog { get; init; }
+
+    /// <summary>The value of <see cref="AccessLog"/> that means standard output.</summary>
+    public const string AccessLogToStdout = "-";
+
+    /// <summary>The document root the application serves, for the start-up log line and for worker
+    /// processes that rebuild the application; the server itself never reads it.</summary>
+    public string? Folder { get; init; }
+
+    /// <summary>The worker count this model runs with: <see cref="Workers"/> if set, else the default.</summary>
+    public int EffectiveWorkers => Workers ?? DefaultWorkers(Model);
+
+    /// <summary>
+    /// The default for <c>-w</c>: 1 for single; unbounded for thread (one per connection, reported as 0);
+    /// 200 threads for thread-pool (Tomcat's and Jetty's <c>maxThreads</c>); one loop or process per core
+    /// for async and hybrid (nginx's <c>worker_processes auto</c>, Netty's cores); 2 × cores + 1 for
+    /// process-pool (gunicorn's recommended sync worker count); 4 spare processes for process.
+    /// </summary>
+    public static int DefaultWorkers(ConcurrencyModel model) => model switch
+    {
+        ConcurrencyModel.Single => 1,
+        ConcurrencyModel.Thread => 0,
+        ConcurrencyModel.ThreadPool => 200,
+        ConcurrencyModel.Process => 4,
+        ConcurrencyModel.ProcessPool => 2 * Environment.ProcessorCount + 1,
+        ConcurrencyModel.Async or ConcurrencyModel.Hybrid => Environment.ProcessorCount,
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, null),
+    };
+
+    /// <summary>The address to bind, parsed from <see cref="Host"/>.</summary>
+    public IPAddress BindAddress => ParseHost(Host);
+
+    /// <summary>Checks every value once; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    public ServerOptions Validate()
+    {
+        if (!Enum.IsDefined(Model))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Model), Model, "unknown concurrency model");
+        }
+        if (Workers is { } workers)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1, nameof(Workers));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 10_000, nameof(Workers));
+        }
+        _ = ParseHost(Host);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Backlog, 1, nameof(Backlog));
+        Limits.Validate();
+        RequirePositive(HeaderTimeout, nameof(HeaderTimeout));
+        RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout));
+        RequirePositive(BodyReadTimeout, nameof(BodyReadTimeout));
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "must not be negative");
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1, nameof(QueueCapacity));
+        return this;
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "must be positive");
+        }
+    }
+
+    private static IPAddress ParseHost(string host)
+    {
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+        // Accept "[::1]" as well as "::1": people copy addresses out of URLs.
+        var literal = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        return IPAddress.TryParse(literal, out var address)
+            ? address
+            : throw new ArgumentException($"'{host}' is not an IP address (use an IPv4 or IPv6 literal, or localhost)", nameof(host));
+    }
+}
