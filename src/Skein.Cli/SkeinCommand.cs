@@ -24,5 +24,6 @@ public static class SkeinCommand
     private static IEnumerable<Command> Commands()
     {
         yield return ServeCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

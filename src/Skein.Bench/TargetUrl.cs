@@ -1,0 +1,20 @@
+// TargetUrl: turns what a user types for a target ("http://host:port/path", "host:port/path",
+// "host:port") into an absolute http:// Uri. Parsing only; it does not resolve or connect.
+namespace Skein.Bench;
+
+/// <summary>Parses target URLs given on the command line.</summary>
+public static class TargetUrl
+{
+    /// <summary>Parses <paramref name="text"/>; a missing scheme means http://.</summary>
+    /// <exception cref="FormatException">Not an http URL.</exception>
+    public static Uri Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string candidate = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+        if (!Uri.TryCreate(candidate, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new FormatException($"'{text}' is not an http:// URL");
+        }
+        return uri;
+    }
+}
