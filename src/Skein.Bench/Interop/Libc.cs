@@ -74,6 +74,19 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeoutMs);
 
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
+    }
+
+    public const int ENOSYS = 38;
+
+    /// <summary>epoll_wait with a nanosecond timeout (Linux 5.11, glibc 2.35); a null timeout blocks.</summary>
+    [LibraryImport(Lib, EntryPoint = "epoll_pwait2", SetLastError = true)]
+    public static partial int EpollPwait2(int epfd, byte* events, int maxEvents, TimeSpec* timeout, void* sigmask);
+
     [LibraryImport(Lib, EntryPoint = "getrlimit", SetLastError = true)]
     public static partial int GetRLimit(int resource, RLimit* limit);
 
