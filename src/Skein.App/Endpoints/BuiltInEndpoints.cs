@@ -1,0 +1,56 @@
+// The built-in endpoints of the seed projects, for watching a concurrency model work: /io (waits without a
+// thread), /cpu (burns one), /wait + /notify + /waiters (long-poll); /echo is EchoEndpoint. Wiring into the router is in
+// SiteApplication; the waiting logic is WaiterRegistry, the CPU work PrimeCounter.
+using System.Globalization;
+using Skein.App.StaticFiles;
+using Skein.Http.Application;
+
+namespace Skein.App.Endpoints;
+
+/// <summary>The endpoints' handlers, sharing one <see cref="WaiterRegistry"/> and the site's index page.</summary>
+public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler files)
+{
+    /// <summary>The waiters of <c>/wait</c>.</summary>
+    public WaiterRegistry Waiters { get; } = new();
+
+    /// <summary><c>/io</c>: waits <see cref="SiteOptions.IoDelay"/> on a timer (no thread is held: on an event
+    /// loop other connections are served meanwhile), then answers with the index page.</summary>
+    public async ValueTask<HttpResponse> IoAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.IoDelay, options.TimeProvider, cancellationToken);
+        return files.IndexPage();
+    }
+
+    /// <summary><c>/cpu</c>: counts the primes up to <see cref="SiteOptions.CpuPrimeLimit"/> on the calling
+    /// thread (holding it, which is the point), then answers with the index page and <c>X-Primes: 78498</c>.</summary>
+    public ValueTask<HttpResponse> CpuAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var primes = PrimeCounter.CountPrimes(options.CpuPrimeLimit);
+        var response = files.IndexPage();
+        response.Headers.Add("X-Primes", primes.ToString(CultureInfo.InvariantCulture));
+        return ValueTask.FromResult(response);
+    }
+
+    /// <summary><c>/wait</c>: held until the next <c>/notify</c>; the body is the number that notify released.</summary>
+    public async ValueTask<HttpResponse> WaitAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var released = await Waiters.WaitAsync(cancellationToken);
+        return Number(released);
+    }
+
+    /// <summary><c>/notify</c>: releases every waiter; the body is how many.</summary>
+    public ValueTask<HttpResponse> NotifyAsync(HttpRequest request, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Number(Waiters.NotifyAll()));
+
+    /// <summary><c>/waiters</c>: the number waiting now.</summary>
+    public ValueTask<HttpResponse> WaitersAsync(HttpRequest request, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Number(Waiters.Count));
+
+    // A plain-text number, not cacheable: every answer is a fresh count.
+    private static HttpResponse Number(int value)
+    {
+        var response = HttpResponse.Text(200, value.ToString(CultureInfo.InvariantCulture) + "\n");
+        response.Headers.Add("Cache-Control", "no-store");
+        return response;
+    }
+}
