@@ -94,7 +94,8 @@ public sealed class Feeder : IDisposable
         }
     }
 
-    private bool Stopped => !AnswerAndContinue && Requests.Count > 0;
+    // A closed connection reads nothing more; a non-answering feeder stops after its first request.
+    private bool Stopped => _stoppedByClose || (!AnswerAndContinue && Requests.Count > 0);
 
     private void Pump()
     {

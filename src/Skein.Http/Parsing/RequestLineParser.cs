@@ -70,6 +70,11 @@ internal static class RequestLineParser
     /// that receives a request-target longer than any URI it wishes to parse MUST respond with 414").</summary>
     public static HttpProtocolException Overlong(ReadOnlySpan<byte> partialLine, HttpLimits limits)
     {
+        // The window may end between CR and LF: that CR is the line's end, not a bare CR.
+        if (partialLine.Length > 0 && partialLine[^1] == HttpCharacters.Cr)
+        {
+            partialLine = partialLine[..^1];
+        }
         if (partialLine.IndexOfAny(HttpCharacters.Controls) >= 0)
         {
             return new HttpProtocolException(RejectReason.InvalidCharacter, "control character in the request line");
