@@ -25,5 +25,7 @@ public static class SkeinCommand
     {
         yield return ServeCommand.Create();
         yield return BenchCommand.Create();
+        yield return SendCommand.Create();
+        yield return ProbeCommand.Create();
     }
 }

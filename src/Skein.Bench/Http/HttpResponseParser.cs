@@ -39,6 +39,9 @@ public sealed class HttpResponseParser
     /// <summary>Whether the connection may carry another request after this response (RFC 9112 §9.3).</summary>
     public bool KeepAlive { get; private set; }
 
+    /// <summary>Whether the body is chunked (RFC 9112 §7.1); valid once the head is parsed.</summary>
+    public bool Chunked { get; private set; }
+
     /// <summary>Whether the head has been parsed (the server has started answering).</summary>
     public bool HeadParsed => _state is not State.Head;
 
@@ -54,6 +57,7 @@ public sealed class HttpResponseParser
         _noBodyExpected = headRequest;
         StatusCode = 0;
         KeepAlive = false;
+        Chunked = false;
     }
 
     /// <summary>
@@ -262,6 +266,7 @@ public sealed class HttpResponseParser
         }
         else if (chunked)
         {
+            Chunked = true;
             _state = State.ChunkSize;
         }
         else if (contentLength >= 0)

@@ -1,0 +1,78 @@
+// ProbeReport: renders a probe in the seeds' test_my_server format (one line per request, then the total),
+// plus the spread and the ideal; or as JSON (schema in docs/tools.md). Rendering only.
+using System.Globalization;
+using System.Text.Json;
+
+namespace Skein.Bench.Probe;
+
+/// <summary>Text and JSON renderings of a probe.</summary>
+public static class ProbeReport
+{
+    /// <summary>One request's line, as test_my_server printed it.</summary>
+    public static string Line(Uri url, ProbeSample sample) => sample.Status is { } status
+        ? string.Create(CultureInfo.InvariantCulture, $"{url} - Status Code: {status}, took {sample.Elapsed.TotalMilliseconds:0.00} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{url} - failed after {sample.Elapsed.TotalMilliseconds:0.00} ms: {sample.Error}");
+
+    /// <summary>The closing lines: total, spread, ideal.</summary>
+    public static IEnumerable<string> Summary(ProbeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int n = result.Settings.Clients;
+        yield return string.Create(CultureInfo.InvariantCulture, $"Total time taken {result.Total.TotalMilliseconds:0.00} ms");
+        yield return string.Create(CultureInfo.InvariantCulture, $"Spread (slowest - fastest) {result.Spread.TotalMilliseconds:0.00} ms");
+        if (result.Ideal is { } ideal)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Ideal {ideal.TotalMilliseconds:0.00} ms (one request alone: all {n} served at once); one at a time would take {ideal.TotalMilliseconds * n:0.00} ms");
+        }
+        if (result.Failed > 0)
+        {
+            yield return $"{result.Failed} of {n} requests failed";
+        }
+    }
+
+    /// <summary>Writes the probe as JSON.</summary>
+    public static void WriteJson(ProbeResult result, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("url", result.Settings.Url.ToString());
+        json.WriteNumber("clients", result.Settings.Clients);
+        json.WriteStartArray("requests");
+        foreach (var s in result.Samples)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("client", s.Client);
+            if (s.Status is { } status)
+            {
+                json.WriteNumber("status", status);
+            }
+            else
+            {
+                json.WriteNull("status");
+            }
+            json.WriteNumber("ms", Math.Round(s.Elapsed.TotalMilliseconds, 3));
+            if (s.Error is not null)
+            {
+                json.WriteString("error", s.Error);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteNumber("total_ms", Math.Round(result.Total.TotalMilliseconds, 3));
+        json.WriteNumber("spread_ms", Math.Round(result.Spread.TotalMilliseconds, 3));
+        if (result.Ideal is { } ideal)
+        {
+            json.WriteNumber("ideal_ms", Math.Round(ideal.TotalMilliseconds, 3));
+        }
+        else
+        {
+            json.WriteNull("ideal_ms");
+        }
+        json.WriteNumber("failed", result.Failed);
+        json.WriteEndObject();
+        json.Flush();
+        output.WriteByte((byte)'\n');
+    }
+}

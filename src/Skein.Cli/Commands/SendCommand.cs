@@ -1,0 +1,65 @@
+// `skein send HOST PORT "REQUEST"`: option parsing for Skein.Bench.Send; prints the raw response bytes to
+// stdout and how the exchange ended to stderr. No socket code here.
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Sockets;
+using Skein.Bench;
+using Skein.Bench.Send;
+
+namespace Skein.Cli.Commands;
+
+/// <summary><c>skein send</c>: one raw request, the raw response.</summary>
+internal static class SendCommand
+{
+    public static Command Create()
+    {
+        var host = new Argument<string>("host") { Description = "Server host name or address." };
+        var port = new Argument<int>("port") { Description = "Server TCP port." };
+        var request = new Argument<string>("request") { Description = "Raw request; \\r \\n \\t \\\\ \\xHH are decoded; a final blank line is added when missing." };
+        var timeout = new Option<string>("--timeout") { Description = "Give up after this long without a byte from the server (default 5s).", DefaultValueFactory = _ => "5s" };
+        var command = new Command("send", "Send one raw request and print the raw response as it arrives, until the server closes or goes quiet.")
+        {
+            host, port, request, timeout,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            byte[] bytes;
+            TimeSpan idle;
+            int portNumber = parse.GetValue(port);
+            try
+            {
+                bytes = RawRequest.Build(parse.GetValue(request)!);
+                idle = DurationText.Parse(parse.GetValue(timeout)!);
+                if (portNumber is < 1 or > 65535)
+                {
+                    throw new FormatException($"port {portNumber} is out of range");
+                }
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"skein send: {e.Message}");
+                return 2;
+            }
+
+            using var stdout = Console.OpenStandardOutput();
+            try
+            {
+                var result = await RawSender.SendAsync(parse.GetValue(host)!, portNumber, bytes, stdout, idle, cancel);
+                string ending = result.Ending switch
+                {
+                    SendEnding.ServerClosed => "connection closed by the server",
+                    SendEnding.TimedOut => string.Create(CultureInfo.InvariantCulture, $"nothing for {idle.TotalSeconds:0.###} s, gave up"),
+                    _ => "connection failed: " + result.Error,
+                };
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n[{result.BytesReceived} bytes; {ending}]"));
+                return result.Ending == SendEnding.Failed ? 1 : 0;
+            }
+            catch (SocketException e)
+            {
+                await Console.Error.WriteLineAsync($"skein send: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
