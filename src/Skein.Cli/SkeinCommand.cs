@@ -27,5 +27,6 @@ public static class SkeinCommand
         yield return BenchCommand.Create();
         yield return SendCommand.Create();
         yield return ProbeCommand.Create();
+        yield return CometCommand.Create();
     }
 }
