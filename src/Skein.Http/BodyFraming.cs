@@ -1,3 +1,4 @@
+// How a request body is delimited, as the core decided it from the head. Responses use ResponseFraming.
 namespace Skein.Http;
 
 /// <summary>How a request body is delimited (RFC 9112 §6.3). Requests have no close-delimited form.</summary>

@@ -1,3 +1,4 @@
+// The protocol limits, each with its default and where the default comes from. Not timeouts: the server owns the clock.
 namespace Skein.Http;
 
 /// <summary>

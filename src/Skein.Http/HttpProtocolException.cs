@@ -1,3 +1,4 @@
+// The one exception the core throws for bad input; carries the RejectReason. Not for programming errors (those are InvalidOperationException).
 namespace Skein.Http;
 
 /// <summary>

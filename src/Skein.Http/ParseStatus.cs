@@ -1,3 +1,4 @@
+// The outcomes of feeding bytes to the core. The third outcome, a rejection, is an HttpProtocolException.
 namespace Skein.Http;
 
 /// <summary>Result of feeding bytes to the core: a complete element, or a request for more bytes.

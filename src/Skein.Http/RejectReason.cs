@@ -1,3 +1,4 @@
+// Every way the core refuses a request, and the one switch that maps each to a status code.
 namespace Skein.Http;
 
 /// <summary>Every way the core refuses a request. <see cref="RejectReasons.StatusFor"/> maps each to its status.</summary>

@@ -1,11 +1,11 @@
+// The storage half of RequestHead: the bytes of the head are copied once into a buffer this object owns
+// (rented from the shared pool, kept across requests), and every element is an (offset, length) pair into
+// it. The parser fills it through the internal members; users read it through the public spans.
 using System.Buffers;
 using System.Text;
 
 namespace Skein.Http;
 
-// The storage half of RequestHead: the bytes of the head are copied once into a buffer this object owns
-// (rented from the shared pool, kept across requests), and every element is an (offset, length) pair into
-// it. The parser fills it through the internal members; users read it through the public spans.
 public sealed partial class RequestHead : IDisposable
 {
     private byte[] _bytes = [];

@@ -1,3 +1,4 @@
+// The public, parsed view of one request head (method, version, framing, persistence); its storage half is RequestHead.Fields.cs.
 namespace Skein.Http;
 
 /// <summary>

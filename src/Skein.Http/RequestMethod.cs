@@ -1,3 +1,4 @@
+// The request methods Skein implements. Parsing the token is in Parsing/RequestLineParser.cs; names are in Application/MethodNames.cs.
 namespace Skein.Http;
 
 /// <summary>The methods Skein implements (RFC 9110 §9 plus PATCH). Any other token is answered with 501.</summary>

@@ -1,3 +1,4 @@
+// How a response body must be written, as WriteResponseHead decided it. Request bodies use BodyFraming.
 namespace Skein.Http;
 
 /// <summary>How <see cref="Http1Connection.WriteResponseHead"/> framed the response body (RFC 9112 §6.3).</summary>

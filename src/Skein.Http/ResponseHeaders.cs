@@ -1,9 +1,12 @@
+// The header fields a handler sets on a response, checked against response splitting. Not the framing fields: the core writes those.
 namespace Skein.Http;
 
 /// <summary>
 /// The header fields of a response, in the order they are added. Names and values are written as
 /// Latin-1; a value containing CR, LF or NUL is refused when added (response splitting). The core adds
-/// Date, Content-Length / Transfer-Encoding and Connection itself: do not add those here.
+/// Date, Server, Content-Length / Transfer-Encoding and Connection itself: Content-Length,
+/// Transfer-Encoding and Connection added here are ignored (framing belongs to the core), while a Date or
+/// Server added here replaces the core's.
 /// </summary>
 public sealed class ResponseHeaders
 {

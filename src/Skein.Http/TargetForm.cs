@@ -1,3 +1,4 @@
+// The four forms of request-target (RFC 9112 §3.2). Recognising them is in Parsing/RequestLineParser.cs.
 namespace Skein.Http;
 
 /// <summary>RFC 9112 §3.2: the four forms of request-target.</summary>
