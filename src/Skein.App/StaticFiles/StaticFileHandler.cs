@@ -72,11 +72,11 @@ public sealed class StaticFileHandler : IHttpHandler
     /// <c>/cpu</c> answer with once their work is done. A short text when the root has no index.html.</summary>
     public HttpResponse IndexPage()
     {
-        if (_cache.Lookup(IndexPagePath, out var entry) != LookupStatus.Found || entry!.Body is null)
+        if (_cache.Lookup(IndexPagePath, out var entry) != LookupStatus.Found)
         {
             return HttpResponse.Text(200, "done\n");
         }
-        var response = new HttpResponse(200) { Body = entry.Body };
+        var response = new HttpResponse(200) { Body = (ResponseBody?)entry!.Body ?? new FileBody(entry.RealPath, 0, entry.Length) };
         response.Headers.Add("Content-Type", entry.Type.ContentType);
         response.Headers.Add("Cache-Control", "no-store");
         return response;

@@ -18,8 +18,9 @@ public sealed class TraversalTests : IDisposable
 
     public void Dispose() => _site.Dispose();
 
-    public static TheoryData<string> Attacks => new()
-    {
+    /// <summary>Request-targets that try to leave the root; shared with the loopback tests.</summary>
+    public static readonly string[] AttackTargets =
+    [
         "/../secret.txt",
         "/../../secret.txt",
         "/docs/../../secret.txt",
@@ -48,7 +49,9 @@ public sealed class TraversalTests : IDisposable
         "/%",
         "/%zz",
         "/%ff",
-    };
+    ];
+
+    public static TheoryData<string> Attacks => new(AttackTargets);
 
     [Theory]
     [MemberData(nameof(Attacks))]
