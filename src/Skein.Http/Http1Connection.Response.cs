@@ -16,7 +16,8 @@ public sealed partial class Http1Connection
     /// <summary>After the response head is written: whether the connection stays open for another request.</summary>
     /// <remarks>True only when the request asked for persistence (<see cref="RequestHead.KeepAliveRequested"/>),
     /// the response was not written with <c>close</c>, its length did not need the connection to close, and
-    /// the input has not ended. False before the first response, and after any rejection.</remarks>
+    /// the input has not ended. False until the current request's final response head is written (so also
+    /// right after <see cref="ResetForNextRequest"/>), and after any rejection.</remarks>
     public bool KeepAlive => _keepAlive;
 
     /// <summary>Writes <c>HTTP/1.1 100 Continue</c>. Call at most once per request, before reading its body.</summary>

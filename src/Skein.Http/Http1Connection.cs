@@ -214,6 +214,7 @@ public sealed partial class Http1Connection : IDisposable
         _bodyRemaining = 0;
         _responseHeadWritten = false;
         _continueWritten = false;
+        _keepAlive = false;
     }
 
     /// <summary>Returns the pooled buffers. The connection is unusable afterwards.</summary>

@@ -184,10 +184,13 @@ public sealed class ConnectionTests
         Assert.Equal(BodyReadStatus.End, http.TryReadBody(ref reader, out _));
         Assert.True(http.IsRequestBodyComplete);
         Assert.True(http.IsRequestInProgress);
+        Assert.False(http.KeepAlive);
         http.WriteResponseHead(new ArrayBufferWriter<byte>(), 200, new ResponseHeaders(), 0);
+        Assert.True(http.KeepAlive);
         Assert.True(http.IsRequestInProgress);
         http.ResetForNextRequest();
         Assert.False(http.IsRequestInProgress);
+        Assert.False(http.KeepAlive);
     }
 
     [Fact]
