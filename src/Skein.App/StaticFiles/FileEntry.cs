@@ -26,7 +26,8 @@ internal sealed class FileEntry
         // Strong entity-tag from mtime and size in hex, nginx's format: "5f5e1000-1a2b".
         ETag = $"\"{seconds.ToUnixTimeSeconds():x}-{length:x}\"";
         ETagBytes = System.Text.Encoding.ASCII.GetBytes(ETag);
-        Type = MimeTypes.For(realPath);
+        // The type follows the name the client asked for (a link's own name), as nginx does.
+        Type = MimeTypes.For(requestedPath);
         Content = content;
         Body = content is null ? null : new BytesBody(content);
         Compressible = compressible && content is not null;

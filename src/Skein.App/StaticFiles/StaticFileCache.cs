@@ -229,7 +229,7 @@ internal sealed class StaticFileCache
         {
             return null;
         }
-        var compressible = _options.Compression && MimeTypes.For(real).Compressible && info.Length >= _options.MinCompressBytes;
+        var compressible = _options.Compression && MimeTypes.For(requested).Compressible && info.Length >= _options.MinCompressBytes;
         return new FileEntry(requested, real, content?.Length ?? info.Length, info.LastWriteTimeUtc, content, _time.GetTimestamp(), compressible);
     }
 
