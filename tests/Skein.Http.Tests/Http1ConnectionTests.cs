@@ -6,7 +6,7 @@ using Skein.Testing;
 
 namespace Skein.Http.Tests;
 
-public sealed class ConnectionTests
+public sealed class Http1ConnectionTests
 {
     private static byte[] B(string raw) => HttpCases.Bytes(raw);
 
