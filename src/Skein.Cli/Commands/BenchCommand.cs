@@ -46,7 +46,13 @@ internal static class BenchCommand
                 };
                 settings.Validate();
             }
-            catch (Exception e) when (e is ArgumentException or FormatException)
+            catch (ArgumentException e)
+            {
+                // The message without the " (Parameter 'X')" suffix: the user typed an option, not a parameter.
+                Console.Error.WriteLine($"skein bench: {(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal))}");
+                return 2;
+            }
+            catch (FormatException e)
             {
                 Console.Error.WriteLine($"skein bench: {e.Message}");
                 return 2;
@@ -91,6 +97,11 @@ internal static class BenchCommand
 
     private static LoadResult RunWithProgress(LoadSettings settings, CancellationToken cancel)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Output redirected: a progress bar would only leave its last frame in the file.
+            return LoadGenerator.Run(settings, null, cancel);
+        }
         LoadResult? result = null;
         AnsiConsole.Progress()
             .AutoClear(true)
