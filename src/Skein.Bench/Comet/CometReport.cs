@@ -18,7 +18,7 @@ public static class CometReport
         yield return result.Registered is { } r
             ? string.Create(inv, $"registered (/waiters = {n}): after {r.TotalMilliseconds:0.0} ms")
             : "registered: not confirmed by /waiters";
-        yield return $"notify answered: {result.NotifyAnswer ?? "(failed)"}";
+        yield return $"notify answered: {(result.NotifyAnswer is { } answer ? CometRunner.Truncate(answer) : "(failed)")}";
         yield return string.Create(inv, $"notify to last answer: {result.NotifyToLastAnswer.TotalMilliseconds:0.0} ms");
         yield return $"answered {n}: {result.Succeeded} of {n}";
         foreach (var (kind, count) in result.Failures.OrderBy(f => f.Key))

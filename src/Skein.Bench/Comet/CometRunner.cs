@@ -297,7 +297,12 @@ public static class CometRunner
         }
     }
 
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    /// <summary>A body fit for one line of a report: line breaks as spaces, at most 40 characters.</summary>
+    internal static string Truncate(string text)
+    {
+        string line = text.ReplaceLineEndings(" ");
+        return line.Length <= 40 ? line : line[..40] + "...";
+    }
 
     private static int? EphemeralPortCount()
     {
