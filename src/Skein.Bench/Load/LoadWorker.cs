@@ -29,12 +29,15 @@ internal sealed unsafe class LoadWorker : IDisposable
     private readonly Connection[] _connections;
     private readonly int _epoll;
     private readonly byte* _events;
-    private long _nextTimer = long.MaxValue;
+    /// <summary>Connections waiting for their next scheduled time (or a connect retry), earliest first: a
+    /// heap, so a thousand connections at a high rate cost O(log n) per request rather than a scan.</summary>
+    private readonly PriorityQueue<Connection, long> _timers;
 
     public LoadWorker(LoadPlan plan, int connectionCount)
     {
         _plan = plan;
         _connections = new Connection[connectionCount];
+        _timers = new PriorityQueue<Connection, long>(connectionCount);
         for (int i = 0; i < connectionCount; i++)
         {
             _connections[i] = new Connection(i);
@@ -74,8 +77,7 @@ internal sealed unsafe class LoadWorker : IDisposable
             {
                 // Spread this worker's connections evenly over one interval so requests do not leave in bursts.
                 c.NextDue = start + phase + (interval * i / _connections.Length);
-                c.State = ConnState.Waiting;
-                _nextTimer = Math.Min(_nextTimer, c.NextDue);
+                Schedule(c);
             }
             else
             {
@@ -92,16 +94,17 @@ internal sealed unsafe class LoadWorker : IDisposable
             {
                 break;
             }
-            if (now >= _nextTimer)
-            {
-                FireTimers(now);
-            }
+            FireTimers(now);
             if (now >= nextTimeoutScan)
             {
                 ScanTimeouts(now);
                 nextTimeoutScan = now + timeoutScanTicks;
             }
-            long wake = Math.Min(end, Math.Min(_nextTimer, nextTimeoutScan));
+            long wake = Math.Min(end, nextTimeoutScan);
+            if (_timers.TryPeek(out _, out long due))
+            {
+                wake = Math.Min(wake, due);
+            }
             int n = Wait(Math.Max(0, wake - now));
             if (n < 0)
             {
@@ -381,8 +384,7 @@ internal sealed unsafe class LoadWorker : IDisposable
             // Retry from the timer, never straight from here: a connect can fail synchronously, and an
             // immediate retry would recurse (or spin) for as long as the server refuses.
             c.NextDue = _plan.IntervalTicks == 0 ? now + (long)(ConnectRetryMs * _plan.TicksPerMs) : c.NextDue + _plan.IntervalTicks;
-            c.State = ConnState.Waiting;
-            _nextTimer = Math.Min(_nextTimer, c.NextDue);
+            Schedule(c);
             return;
         }
         Next(c, now);
@@ -404,34 +406,27 @@ internal sealed unsafe class LoadWorker : IDisposable
             StartRequest(c, c.NextDue, now);
             return;
         }
+        Schedule(c);
+    }
+
+    private void Schedule(Connection c)
+    {
         c.State = ConnState.Waiting;
-        _nextTimer = Math.Min(_nextTimer, c.NextDue);
+        _timers.Enqueue(c, c.NextDue);
     }
 
     private void FireTimers(long now)
     {
-        long next = long.MaxValue;
-        foreach (var c in _connections)
+        while (_timers.TryPeek(out var c, out long due) && due <= now)
         {
-            if (c.State != ConnState.Waiting)
+            _timers.Dequeue();
+            if (c.State != ConnState.Waiting || c.NextDue != due)
             {
-                continue;
+                continue; // a stale entry: the connection moved on since it was queued
             }
-            if (c.NextDue <= now)
-            {
-                // A retry after a failed connect is not a scheduled request: its latency starts now.
-                StartRequest(c, _plan.IntervalTicks > 0 ? c.NextDue : now, now);
-                if (c.State == ConnState.Waiting)
-                {
-                    next = Math.Min(next, c.NextDue);
-                }
-            }
-            else
-            {
-                next = Math.Min(next, c.NextDue);
-            }
+            // A retry after a failed connect is not a scheduled request: its latency starts now.
+            StartRequest(c, _plan.IntervalTicks > 0 ? c.NextDue : now, now);
         }
-        _nextTimer = next;
     }
 
     private void ScanTimeouts(long now)
