@@ -1,6 +1,7 @@
 // CometReport: renders a comet test for people (a few lines) or programs (JSON, schema in docs/tools.md).
 using System.Globalization;
 using System.Text.Json;
+using Skein.Bench.Reports;
 
 namespace Skein.Bench.Comet;
 
@@ -41,17 +42,10 @@ public static class CometReport
         json.WriteString("url", result.Settings.Url.ToString());
         json.WriteNumber("clients", result.Settings.Clients);
         json.WriteNumber("connected", result.Connected);
-        json.WriteNumber("connect_all_ms", Math.Round(result.ConnectAll.TotalMilliseconds, 3));
-        if (result.Registered is { } r)
-        {
-            json.WriteNumber("registered_ms", Math.Round(r.TotalMilliseconds, 3));
-        }
-        else
-        {
-            json.WriteNull("registered_ms");
-        }
+        JsonFields.WriteMilliseconds(json, "connect_all_ms", result.ConnectAll);
+        JsonFields.WriteMilliseconds(json, "registered_ms", result.Registered);
         json.WriteString("notify_answer", result.NotifyAnswer);
-        json.WriteNumber("notify_to_last_answer_ms", Math.Round(result.NotifyToLastAnswer.TotalMilliseconds, 3));
+        JsonFields.WriteMilliseconds(json, "notify_to_last_answer_ms", result.NotifyToLastAnswer);
         json.WriteNumber("succeeded", result.Succeeded);
         json.WriteStartObject("errors");
         foreach (CometFailure kind in Enum.GetValues<CometFailure>())

@@ -94,17 +94,11 @@ public sealed class HttpResponseParser
                     break;
                 }
                 case State.FixedBody:
-                {
-                    int take = (int)Math.Min(_remaining, rest.Length);
-                    consumed += take;
-                    _remaining -= take;
-                    if (_remaining > 0)
+                    if (!Skip(rest, ref consumed, State.Done))
                     {
                         return ResponseParseStatus.NeedMoreData;
                     }
-                    _state = State.Done;
                     break;
-                }
                 case State.ChunkSize:
                 {
                     // RFC 9112 §7.1: chunk-size [ chunk-ext ] CRLF.
@@ -134,17 +128,11 @@ public sealed class HttpResponseParser
                     break;
                 }
                 case State.ChunkData:
-                {
-                    int take = (int)Math.Min(_remaining, rest.Length);
-                    consumed += take;
-                    _remaining -= take;
-                    if (_remaining > 0)
+                    if (!Skip(rest, ref consumed, State.ChunkDataEnd))
                     {
                         return ResponseParseStatus.NeedMoreData;
                     }
-                    _state = State.ChunkDataEnd;
                     break;
-                }
                 case State.ChunkDataEnd:
                 {
                     if (rest.Length < 2)
@@ -181,6 +169,21 @@ public sealed class HttpResponseParser
                     return ResponseParseStatus.Complete;
             }
         }
+    }
+
+    /// <summary>Counts body bytes off (a load generator does not keep them); moves to <paramref name="next"/>
+    /// once the remaining count reaches zero, and says whether it did.</summary>
+    private bool Skip(ReadOnlySpan<byte> rest, ref int consumed, State next)
+    {
+        int take = (int)Math.Min(_remaining, rest.Length);
+        consumed += take;
+        _remaining -= take;
+        if (_remaining > 0)
+        {
+            return false;
+        }
+        _state = next;
+        return true;
     }
 
     /// <summary>

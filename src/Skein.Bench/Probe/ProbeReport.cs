@@ -2,6 +2,7 @@
 // plus the spread and the ideal; or as JSON (schema in docs/tools.md). Rendering only.
 using System.Globalization;
 using System.Text.Json;
+using Skein.Bench.Reports;
 
 namespace Skein.Bench.Probe;
 
@@ -44,15 +45,8 @@ public static class ProbeReport
         {
             json.WriteStartObject();
             json.WriteNumber("client", s.Client);
-            if (s.Status is { } status)
-            {
-                json.WriteNumber("status", status);
-            }
-            else
-            {
-                json.WriteNull("status");
-            }
-            json.WriteNumber("ms", Math.Round(s.Elapsed.TotalMilliseconds, 3));
+            JsonFields.WriteNumberOrNull(json, "status", s.Status);
+            JsonFields.WriteMilliseconds(json, "ms", s.Elapsed);
             if (s.Error is not null)
             {
                 json.WriteString("error", s.Error);
@@ -60,16 +54,9 @@ public static class ProbeReport
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteNumber("total_ms", Math.Round(result.Total.TotalMilliseconds, 3));
-        json.WriteNumber("spread_ms", Math.Round(result.Spread.TotalMilliseconds, 3));
-        if (result.Ideal is { } ideal)
-        {
-            json.WriteNumber("ideal_ms", Math.Round(ideal.TotalMilliseconds, 3));
-        }
-        else
-        {
-            json.WriteNull("ideal_ms");
-        }
+        JsonFields.WriteMilliseconds(json, "total_ms", result.Total);
+        JsonFields.WriteMilliseconds(json, "spread_ms", result.Spread);
+        JsonFields.WriteMilliseconds(json, "ideal_ms", result.Ideal);
         json.WriteNumber("failed", result.Failed);
         json.WriteEndObject();
         json.Flush();

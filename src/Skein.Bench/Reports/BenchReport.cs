@@ -25,14 +25,7 @@ public static class BenchReport
         json.WriteNumber("connections", s.Connections);
         json.WriteNumber("threads", s.Threads);
         json.WriteNumber("duration_s", s.Duration.TotalSeconds);
-        if (s.Rate is { } rate)
-        {
-            json.WriteNumber("rate", rate);
-        }
-        else
-        {
-            json.WriteNull("rate");
-        }
+        JsonFields.WriteNumberOrNull(json, "rate", s.Rate);
         json.WriteBoolean("keep_alive", s.KeepAlive);
         json.WriteNumber("timeout_s", s.Timeout.TotalSeconds);
         json.WriteStartArray("headers");
