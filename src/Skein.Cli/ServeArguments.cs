@@ -21,11 +21,11 @@ public sealed class ServeArguments
     public static IReadOnlyList<string> ModelNames { get; } = [.. Enum.GetValues<ConcurrencyModel>().Select(ServerHost.ModelName)];
 
     /// <summary>-c/--concurrency</summary>
-    public Option<ConcurrencyModel> Concurrency { get; } = new("--concurrency", "-c")
+    public Option<ConcurrencyModel?> Concurrency { get; } = new("--concurrency", "-c")
     {
-        Description = "Concurrency model: " + string.Join(", ", ModelNames) + " (see docs/models.md).",
+        Description = "Concurrency model: " + string.Join(", ", ModelNames) + " (see docs/models.md). [default: "
+            + ServerHost.ModelName(ServerDefaults.Model) + "]",
         HelpName = "model",
-        DefaultValueFactory = _ => ServerDefaults.Model,
         CustomParser = ParseModel,
     };
 
@@ -184,7 +184,7 @@ public sealed class ServeArguments
             : null;
         return new ServerOptions
         {
-            Model = result.GetValue(Concurrency),
+            Model = result.GetValue(Concurrency) ?? ServerDefaults.Model,
             Workers = result.GetValue(Workers),
             Host = result.GetValue(Host)!,
             Port = result.GetValue(Port),
@@ -209,12 +209,12 @@ public sealed class ServeArguments
         var delay = result.GetValue(Delay);
         if (delay < 0 || double.IsNaN(delay) || delay > TimeSpan.MaxValue.TotalSeconds)
         {
-            throw new ArgumentOutOfRangeException("--delay", delay, "must be zero or more seconds");
+            throw new ArgumentException($"--delay: {delay.ToString(CultureInfo.InvariantCulture)} must be zero or more seconds");
         }
         return new SiteOptions { Root = Path.GetFullPath(result.GetValue(Folder)!), Delay = TimeSpan.FromSeconds(delay) };
     }
 
-    private static ConcurrencyModel ParseModel(ArgumentResult result)
+    private static ConcurrencyModel? ParseModel(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         for (var i = 0; i < ModelNames.Count; i++)
@@ -245,5 +245,5 @@ public sealed class ServeArguments
     private static TimeSpan ToTime(double seconds, string option)
         => seconds >= 0 && seconds <= 24 * 3600 * 365
             ? TimeSpan.FromSeconds(seconds)
-            : throw new ArgumentOutOfRangeException(option, seconds.ToString(CultureInfo.InvariantCulture), "must be between 0 and a year of seconds");
+            : throw new ArgumentException($"{option}: {seconds.ToString(CultureInfo.InvariantCulture)} must be between 0 and a year of seconds");
 }

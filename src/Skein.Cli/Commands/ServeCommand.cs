@@ -42,6 +42,10 @@ internal static class ServeCommand
             {
                 return Fail(UsageError, parseResult.Errors[0].Message);
             }
+            if (parseResult.UnmatchedTokens.Count > 0)
+            {
+                return Fail(UsageError, $"unknown option or argument '{parseResult.UnmatchedTokens[0]}' (see skein serve --help)");
+            }
             ServerOptions options;
             SiteOptions site;
             try
@@ -83,12 +87,25 @@ internal static class ServeCommand
             }
         }
 
-        private static string Describe(ArgumentException e) => e switch
+        // ServerOptions.Validate names properties; say which option the user has to fix.
+        private static readonly Dictionary<string, string> OptionOf = new(StringComparer.Ordinal)
         {
-            ArgumentOutOfRangeException range when range.ActualValue is not null
-                => $"{range.ParamName}: {range.ActualValue} {(range.Message.Split(" (Parameter")[0])}",
-            _ => e.Message.Split(" (Parameter")[0],
+            ["Workers"] = "--workers", ["Port"] = "--port", ["Host"] = "--host", ["host"] = "--host", ["Backlog"] = "--backlog",
+            ["HeaderTimeout"] = "--header-timeout", ["KeepAliveTimeout"] = "--keepalive-timeout",
+            ["BodyReadTimeout"] = "--body-timeout", ["ShutdownTimeout"] = "--shutdown-timeout",
+            ["MaxConnections"] = "--max-connections", ["QueueCapacity"] = "--queue",
+            ["MaxRequestLineBytes"] = "--max-request-line", ["MaxRequestTargetBytes"] = "--max-target",
+            ["MaxHeaderBytes"] = "--max-header-bytes", ["MaxHeaderCount"] = "--max-headers",
+            ["MaxBodyBytes"] = "--max-body", ["MaxChunkLineBytes"] = "--max-chunk-line",
         };
+
+        private static string Describe(ArgumentException e)
+        {
+            var message = e.Message.Split(" (Parameter")[0].Split('\n')[0];
+            return e.ParamName is { } name && OptionOf.TryGetValue(name, out var option)
+                ? $"{option}: {message.Replace(name, "value", StringComparison.Ordinal)}"
+                : message;
+        }
 
         private static int Fail(int code, string message)
         {
