@@ -113,6 +113,10 @@ public static class ConnectionLoop
                 // ---- 2. Run the handler.
                 body.Begin(http.Head);
                 var request = new HttpRequest(http.Head, body, connection.Id, transport.RemoteEndPoint?.ToString());
+                if (log.IsEnabled(LogLevel.Debug))
+                {
+                    ServerLog.RequestStarted(log, request.MethodName, request.Target);
+                }
                 HttpResponse response;
                 try
                 {
@@ -131,6 +135,22 @@ public static class ConnectionLoop
                     ServerLog.HandlerFailed(log, request.MethodName, request.Target, e);
                     response = HttpResponse.Text(500, "500 Internal Server Error\n");
                 }
+
+                // ---- 3. Decide whether the connection survives this response. A body the handler left unread
+                // is discarded now, before the response, when that is cheap: the connection stays usable, and a
+                // body that turns out malformed is still answered with its rejection, not the handler's response.
+                var close = response.CloseConnection || server.Shutdown.IsStopping || server.Connections.IsClosingIdle;
+                if (body.Failure is null && !body.IsComplete)
+                {
+                    if ((http.Head.ExpectContinue && !body.ContinueSent) || body.Remaining > MaxDrainBytes
+                        || !await DrainQuietlyAsync(body))
+                    {
+                        // RFC 9110 §10.1.1: without a 100 the client may never send the body; and a large unread
+                        // body costs more to discard than a new connection. Close (lingering) instead.
+                        close = true;
+                        linger = true;
+                    }
+                }
                 switch (body.Failure)
                 {
                     case HttpProtocolException rejected:
@@ -142,24 +162,6 @@ public static class ConnectionLoop
                         ServerLog.ConnectionLost(log, body.Failure.Message);
                         return;
                 }
-
-                // ---- 3. Decide whether the connection survives this response, then write it.
-                var close = response.CloseConnection || server.Shutdown.IsStopping || server.Connections.IsClosingIdle;
-                var drain = false;
-                if (!body.IsComplete)
-                {
-                    if ((http.Head.ExpectContinue && !body.ContinueSent) || body.Remaining > MaxDrainBytes)
-                    {
-                        // RFC 9110 §10.1.1: without a 100 the client may never send the body; and a large unread
-                        // body costs more to discard than a new connection. Close (lingering) instead.
-                        close = true;
-                        linger = true;
-                    }
-                    else
-                    {
-                        drain = true;
-                    }
-                }
                 answerable = false;
                 var bytes = await WriteResponseAsync(transport, http, response, close, log, connection.Aborted);
                 if (bytes < 0)
@@ -167,16 +169,13 @@ public static class ConnectionLoop
                     return; // the body failed after its head was sent: abort
                 }
                 server.AccessLog?.Write(transport.RemoteEndPoint, http.Head, response.Status, bytes);
-                ServerLog.RequestServed(log, request.MethodName, request.Target, response.Status);
+                if (log.IsEnabled(LogLevel.Debug))
+                {
+                    ServerLog.RequestServed(log, request.MethodName, request.Target, response.Status);
+                }
 
                 // ---- 4. Next request, or close.
-                var keepAlive = http.KeepAlive && !close;
-                if (keepAlive && drain && !await body.DrainAsync(MaxDrainBytes))
-                {
-                    keepAlive = false;
-                    linger = true;
-                }
-                if (!keepAlive)
+                if (!http.KeepAlive || close)
                 {
                     await transport.CloseAsync(linger);
                     return;
@@ -216,6 +215,19 @@ public static class ConnectionLoop
             transport.Dispose();
             server.Connections.Unregister(connection);
             ServerLog.ConnectionClosed(log, requests);
+        }
+    }
+
+    // Drains an unread body; false when it is longer than MaxDrainBytes. A failure is left in body.Failure.
+    private static async ValueTask<bool> DrainQuietlyAsync(RequestBodyStream body)
+    {
+        try
+        {
+            return await body.DrainAsync(MaxDrainBytes);
+        }
+        catch (Exception e) when (e is HttpProtocolException or TimeoutException or IOException or SocketException or ObjectDisposedException)
+        {
+            return true; // body.Failure says what happened
         }
     }
 

@@ -41,6 +41,9 @@ public static partial class ServerLog
     [LoggerMessage(21, LogLevel.Debug, "Connection closed after {Requests} request(s)")]
     public static partial void ConnectionClosed(ILogger logger, int requests);
 
+    [LoggerMessage(29, LogLevel.Debug, "{Method} {Target} started")]
+    public static partial void RequestStarted(ILogger logger, string method, string target);
+
     [LoggerMessage(22, LogLevel.Debug, "{Method} {Target} -> {Status}")]
     public static partial void RequestServed(ILogger logger, string method, string target, int status);
 

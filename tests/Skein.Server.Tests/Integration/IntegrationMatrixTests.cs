@@ -1,0 +1,146 @@
+// The integration matrix: the same user-visible checks against the real program in all seven concurrency
+// models, over loopback: the site, keep-alive, pipelining, /echo, every bad-input case (and the server
+// serving the next client), /wait + /notify with 200 waiters, and path traversal attempts.
+using System.Globalization;
+using Skein.Server.Models;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Integration;
+
+[Collection(TimingSensitive.Name)]
+public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixture<MatrixServers>
+{
+    public static TheoryData<ConcurrencyModel> AllModels => [.. Enum.GetValues<ConcurrencyModel>()];
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Serves_the_site(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        var index = await RawClient.GetAsync(skein.Port, "/");
+        Assert.Equal(200, index.Status);
+        Assert.StartsWith("text/html", index.Header("Content-Type"));
+        Assert.Contains("matrix site", index.Text);
+        var css = await RawClient.GetAsync(skein.Port, "/style.css");
+        Assert.Equal(200, css.Status);
+        Assert.StartsWith("text/css", css.Header("Content-Type"));
+        Assert.Equal(301, (await RawClient.GetAsync(skein.Port, "/sub")).Status);
+        Assert.Contains("sub page", (await RawClient.GetAsync(skein.Port, "/sub/")).Text);
+        Assert.Equal(404, (await RawClient.GetAsync(skein.Port, "/missing.html")).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Keeps_a_connection_alive_and_answers_pipelined_requests_in_order(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Contains("matrix site", (await client.ReadResponseAsync()).Text);
+        await client.SendAsync("GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Contains("color", (await client.ReadResponseAsync()).Text);
+
+        await client.SendAsync(
+            "GET /sub/ HTTP/1.1\r\nHost: x\r\n\r\n" +
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\npiped!" +
+            "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n" +
+            "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Assert.Contains("sub page", (await client.ReadResponseAsync()).Text);
+        Assert.Equal("piped!", (await client.ReadResponseAsync()).Text);
+        Assert.Equal(404, (await client.ReadResponseAsync()).Status);
+        var last = await client.ReadResponseAsync();
+        Assert.Contains("matrix site", last.Text);
+        Assert.True(last.ConnectionClose);
+        Assert.True(await client.WaitForCloseAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Echoes_bodies_with_content_length_and_chunked(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        var large = new string('z', 100_000);
+        await client.SendAsync($"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {large.Length}\r\n\r\n{large}");
+        Assert.Equal(large, (await client.ReadResponseAsync()).Text);
+        await client.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
+        Assert.Equal("hello world", (await client.ReadResponseAsync()).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Answers_each_bad_request_once_closes_and_serves_the_next_client(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        foreach (var (label, raw, status) in HttpCases.Invalid)
+        {
+            using var client = await RawClient.ConnectAsync(skein.Port);
+            await client.SendAsync(HttpCases.Bytes(raw));
+            var response = await client.ReadResponseAsync();
+            Assert.True(status == response.Status, $"{model}, {label}: expected {status}, got {response.StatusLine}");
+            Assert.True(response.ConnectionClose, $"{model}, {label}: no Connection: close");
+            Assert.True(await client.WaitForCloseAsync(), $"{model}, {label}: connection left open");
+            Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/")).Status);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Never_serves_a_file_outside_the_root(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        string[] attempts =
+        [
+            "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/sub/../../secret.txt",
+            "/sub/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..%5csecret.txt", "/..\\secret.txt",
+            "/%252e%252e/secret.txt", "/escape.txt", "/up/secret.txt", "/sub/..%00/secret.txt",
+            "/%00../secret.txt", "http://x/../secret.txt", "/./.././secret.txt",
+        ];
+        foreach (var target in attempts)
+        {
+            using var client = await RawClient.ConnectAsync(skein.Port);
+            await client.SendAsync($"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            var response = await client.ReadResponseAsync();
+            Assert.False(response.Text.Contains(servers.Secret, StringComparison.Ordinal), $"{model}: {target} leaked the secret");
+            Assert.NotEqual(200, response.Status);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Releases_200_waiters_with_one_notify(ConcurrencyModel model)
+    {
+        // Single serves one connection at a time: the first /wait would hold it and /notify could never be
+        // accepted. Its semantics are checked in ModelSemanticsTests instead.
+        if (model == ConcurrencyModel.Single)
+        {
+            return;
+        }
+        const int Waiters = 200;
+        var skein = await servers.For(model);
+        var clients = new List<RawClient>();
+        try
+        {
+            for (var i = 0; i < Waiters; i++)
+            {
+                var client = await RawClient.ConnectAsync(skein.Port);
+                clients.Add(client);
+                await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            await Deadline.UntilAsync(async () => (await RawClient.GetAsync(skein.Port, "/waiters")).Text.Trim() == Waiters.ToString(CultureInfo.InvariantCulture),
+                TimeSpan.FromSeconds(60), $"{Waiters} waiters");
+            var notify = await RawClient.GetAsync(skein.Port, "/notify");
+            Assert.Equal(200, notify.Status);
+            Assert.Equal(Waiters.ToString(CultureInfo.InvariantCulture), notify.Text.Trim());
+            var responses = await Task.WhenAll(clients.Select(c => c.ReadResponseAsync(timeout: TimeSpan.FromSeconds(30))));
+            Assert.All(responses, r => Assert.Equal(200, r.Status));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// The servers the integration matrix talks to: one real `skein serve` child per concurrency model, started
+// on first use and shared by the matrix tests, all serving a small temporary site with a secret file just
+// outside its root (and symlinks pointing at it). Stopped by PID when the test class is done.
+using Skein.Server.Models;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Integration;
+
+public sealed class MatrixServers : IAsyncLifetime
+{
+    private readonly Dictionary<ConcurrencyModel, Task<SkeinProcess>> _servers = [];
+    private readonly object _gate = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("skein-matrix-").FullName;
+
+    public MatrixServers()
+    {
+        Root = Path.Combine(_directory, "site");
+        Directory.CreateDirectory(Path.Combine(Root, "sub"));
+        File.WriteAllText(Path.Combine(Root, "index.html"), "<!doctype html><html><head><link rel=\"stylesheet\" href=\"style.css\"></head><body><a href=\"sub/\">matrix site</a></body></html>\n");
+        File.WriteAllText(Path.Combine(Root, "style.css"), "body { color: #333; }\n");
+        File.WriteAllText(Path.Combine(Root, "sub", "index.html"), "<html><body>sub page</body></html>\n");
+        File.WriteAllText(Path.Combine(_directory, "secret.txt"), Secret + "\n");
+        File.CreateSymbolicLink(Path.Combine(Root, "escape.txt"), Path.Combine(_directory, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(Root, "up"), _directory);
+    }
+
+    /// <summary>Text that only the file outside the root contains.</summary>
+    public string Secret { get; } = "SECRET-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The document root.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// Workers per model for the matrix. Models with bounded capacity get enough workers for the 200 /wait
+    /// clients plus the requests that release and count them: thread-pool 220 threads, process-pool 220
+    /// processes (one connection at a time each, like Apache prefork). Loops and hybrid use their defaults.
+    /// </summary>
+    public static string[] WorkerArguments(ConcurrencyModel model) => model switch
+    {
+        ConcurrencyModel.ThreadPool or ConcurrencyModel.ProcessPool => ["-w", "220"],
+        _ => [],
+    };
+
+    /// <summary>The server for <paramref name="model"/>, started on first use.</summary>
+    public Task<SkeinProcess> For(ConcurrencyModel model)
+    {
+        lock (_gate)
+        {
+            if (!_servers.TryGetValue(model, out var server))
+            {
+                server = SkeinProcess.StartServeAsync(["-c", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. WorkerArguments(model)]);
+                _servers[model] = server;
+            }
+            return server;
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers.Values)
+        {
+            try
+            {
+                await (await server).DisposeAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                // It never started; its test already failed with the reason.
+            }
+        }
+        Directory.Delete(_directory, recursive: true);
+    }
+}

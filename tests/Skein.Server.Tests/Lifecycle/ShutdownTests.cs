@@ -1,0 +1,98 @@
+// Graceful shutdown as a client sees it: a request in flight completes (with Connection: close), idle
+// connections are closed at once, the server stops accepting, and it exits 0. Once in-process for each
+// model, once with the real program and a real SIGTERM.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Skein.Server.Models;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Lifecycle;
+
+[Collection(TimingSensitive.Name)]
+public sealed class ShutdownTests : IDisposable
+{
+    private readonly TestHandler _handler = new();
+
+    public static TheoryData<ConcurrencyModel> Models => InProcessModels.All;
+
+    public void Dispose() => _handler.Dispose();
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task In_flight_requests_finish_with_close_idle_ones_are_closed_and_the_server_exits_0(ConcurrencyModel model)
+    {
+        var server = InProcessModels.Start(model, _handler);
+        await using (server)
+        {
+            using var busy = await RawClient.ConnectAsync(server.Port);
+            await busy.SendAsync("GET /sleep?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n");
+            await Deadline.UntilAsync(() => server.Server.Connections.Snapshot().Any(c => c.State == Skein.Server.Lifecycle.ConnectionState.Active), Deadline.Default, "the request in flight");
+            RawClient? idle = null;
+            if (model != ConcurrencyModel.Single)
+            {
+                idle = await RawClient.ConnectAsync(server.Port);
+                await idle.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                Assert.Equal(200, (await idle.ReadResponseAsync()).Status);
+            }
+
+            var stopped = server.StopAsync();
+            if (idle is not null)
+            {
+                Assert.True(await idle.WaitForCloseAsync(TimeSpan.FromSeconds(1)), "the idle connection was not closed at once");
+                idle.Dispose();
+            }
+            var response = await busy.ReadResponseAsync();
+            Assert.Equal(200, response.Status);
+            Assert.Equal("slept\n", response.Text);
+            Assert.True(response.ConnectionClose);
+            Assert.Equal(0, await stopped);
+            using var late = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            Assert.Throws<System.Net.Sockets.SocketException>(() => late.Connect(server.EndPoint)); // no longer accepting
+        }
+    }
+
+    [Fact]
+    public async Task The_shutdown_timeout_bounds_a_request_that_never_ends()
+    {
+        var server = InProcessModels.Start(ConcurrencyModel.Async, _handler, o => o with { ShutdownTimeout = TimeSpan.FromSeconds(1) });
+        await using (server)
+        {
+            using var busy = await RawClient.ConnectAsync(server.Port);
+            await busy.SendAsync("GET /sleep?ms=60000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            await Deadline.UntilAsync(() => server.Server.Connections.Count == 1, Deadline.Default, "the request in flight");
+            var clock = Stopwatch.StartNew();
+            Assert.Equal(0, await server.StopAsync(TimeSpan.FromSeconds(10)));
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(8));
+            Assert.True(await busy.WaitForCloseAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("async")]
+    [InlineData("thread-pool")]
+    public async Task Sigterm_lets_the_request_in_flight_finish_with_200_and_exits_0(string model)
+    {
+        await using var skein = await SkeinProcess.StartServeAsync("-c", model, "-p", "0", "-f", SiteFolder(), "-v");
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s
+        // The verbose log says when the request reached the handler; SIGTERM must find it in flight.
+        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in flight");
+        skein.Signal(PosixSignal.SIGTERM);
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(200, response.Status);
+        Assert.True(response.ConnectionClose);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
+    }
+
+    internal static string SiteFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Skein.sln")))
+            {
+                return Path.Combine(dir.FullName, "www");
+            }
+        }
+        throw new DirectoryNotFoundException("www/ not found above the test directory");
+    }
+}

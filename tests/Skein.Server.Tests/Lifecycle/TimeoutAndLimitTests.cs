@@ -1,0 +1,145 @@
+// Timeouts and limits as a client experiences them: slow heads are cut off, idle connections closed,
+// slow bodies abandoned, connections beyond the limit and beyond a full thread-pool queue refused with 503,
+// and a thread-per-connection server keeps serving while 200 slow clients trickle bytes.
+using Skein.Server.Models;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Lifecycle;
+
+[Collection(TimingSensitive.Name)]
+public sealed class TimeoutAndLimitTests : IDisposable
+{
+    private readonly TestHandler _handler = new();
+
+    public static TheoryData<ConcurrencyModel> Models => InProcessModels.All;
+
+    public void Dispose() => _handler.Dispose();
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task A_head_not_finished_within_the_header_timeout_is_cut_off(ConcurrencyModel model)
+    {
+        await using var server = InProcessModels.Start(model, _handler, o => o with { HeaderTimeout = TimeSpan.FromSeconds(1) });
+        using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n");
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(ConcurrencyModel model)
+    {
+        await using var server = InProcessModels.Start(model, _handler, o => o with { KeepAliveTimeout = TimeSpan.FromSeconds(1) });
+        using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task A_body_that_stops_arriving_is_abandoned_after_the_body_timeout(ConcurrencyModel model)
+    {
+        await using var server = InProcessModels.Start(model, _handler, o => o with { BodyReadTimeout = TimeSpan.FromSeconds(1) });
+        using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task Connections_beyond_the_limit_get_503(ConcurrencyModel model)
+    {
+        // Single serves one connection at a time, so its second connection waits in the backlog instead:
+        // the limit applies to connections it has accepted, which is at most one.
+        if (model == ConcurrencyModel.Single)
+        {
+            return;
+        }
+        await using var server = InProcessModels.Start(model, _handler, o => o with { MaxConnections = 2 });
+        using var first = await RawClient.ConnectAsync(server.Port);
+        using var second = await RawClient.ConnectAsync(server.Port);
+        await Deadline.UntilAsync(() => server.Server.Connections.Count == 2, Deadline.Default, "two open connections");
+        using var third = await RawClient.ConnectAsync(server.Port);
+        var refused = await third.ReadResponseAsync();
+        Assert.Equal(503, refused.Status);
+        Assert.True(refused.ConnectionClose);
+        first.Dispose();
+        await Deadline.UntilAsync(() => server.Server.Connections.Count < 2, Deadline.Default, "a free slot");
+        Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/")).Status);
+    }
+
+    [Fact]
+    public async Task A_full_thread_pool_queue_answers_503_at_once()
+    {
+        await using var server = InProcessModels.Start(ConcurrencyModel.ThreadPool, _handler, o => o with { Workers = 1, QueueCapacity = 1 });
+        using var busy = await RawClient.ConnectAsync(server.Port);     // taken by the only worker
+        await Deadline.UntilAsync(() => server.Server.Connections.Count == 1, Deadline.Default, "the first connection");
+        using var queued = await RawClient.ConnectAsync(server.Port);   // waits in the queue
+        await Deadline.UntilAsync(() => server.Server.Connections.Count == 2, Deadline.Default, "the queued connection");
+        using var refused = await RawClient.ConnectAsync(server.Port);
+        var response = await refused.ReadResponseAsync(timeout: TimeSpan.FromSeconds(5));
+        Assert.Equal(503, response.Status);
+        busy.Dispose(); // frees the worker, which then serves the queued connection
+        await queued.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(200, (await queued.ReadResponseAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Thread_per_connection_serves_a_normal_client_while_200_slow_ones_trickle_bytes()
+    {
+        await using var server = InProcessModels.Start(ConcurrencyModel.Thread, _handler, o => o with { HeaderTimeout = TimeSpan.FromSeconds(4) });
+        var slow = new List<RawClient>();
+        using var trickling = new CancellationTokenSource();
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var client = await RawClient.ConnectAsync(server.Port);
+                slow.Add(client);
+                await client.SendAsync("GET / HTTP/1.1\r\n");
+            }
+            var trickle = Task.Run(async () =>
+            {
+                // One header byte per client every 200 ms: a slowloris attack that never finishes its head.
+                var tick = 0;
+                var pattern = "X-a: b\r\n"u8.ToArray();
+                while (!trickling.IsCancellationRequested)
+                {
+                    foreach (var client in slow)
+                    {
+                        try
+                        {
+                            await client.SendAsync(pattern.AsMemory(tick % pattern.Length, 1));
+                        }
+                        catch (System.Net.Sockets.SocketException)
+                        {
+                            // cut off by the header timeout: expected
+                        }
+                    }
+                    tick++;
+                    await Task.Delay(200);
+                }
+            });
+            await Deadline.UntilAsync(() => server.Server.Connections.Count >= 200, Deadline.Default, "200 slow connections accepted");
+
+            var started = DateTime.UtcNow;
+            var normal = await RawClient.GetAsync(server.Port, "/", TimeSpan.FromSeconds(3));
+            Assert.Equal(200, normal.Status);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
+
+            // And the header timeout then frees every thread the slow clients held.
+            await Deadline.UntilAsync(() => server.Server.Connections.Count == 0, TimeSpan.FromSeconds(20), "slow clients cut off by the header timeout");
+            trickling.Cancel();
+            await trickle;
+        }
+        finally
+        {
+            trickling.Cancel();
+            foreach (var client in slow)
+            {
+                client.Dispose();
+            }
+        }
+    }
+}

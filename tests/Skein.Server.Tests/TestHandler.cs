@@ -1,0 +1,72 @@
+// A small application for tests of the server machinery: endpoints that sleep, throw, echo, stream and
+// send files, so each ConnectionLoop path can be reached without the site application. Not a product handler.
+using System.Globalization;
+using System.Text;
+using Skein.Http.Application;
+
+namespace Skein.Server.Tests;
+
+internal sealed class TestHandler : IHttpHandler, IDisposable
+{
+    private static readonly string[] StreamPieces = ["one ", "two ", "three"];
+    private readonly string _directory = Directory.CreateTempSubdirectory("skein-test-").FullName;
+
+    public TestHandler()
+    {
+        FilePath = Path.Combine(_directory, "data.bin");
+        FileBytes = new byte[300_000];
+        new Random(42).NextBytes(FileBytes);
+        File.WriteAllBytes(FilePath, FileBytes);
+    }
+
+    public string FilePath { get; }
+
+    public byte[] FileBytes { get; }
+
+    public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.Path)
+        {
+            case "/":
+                return HttpResponse.Text(200, "hello\n");
+            case "/echo":
+                {
+                    using var body = new MemoryStream();
+                    await request.Body.CopyToAsync(body, cancellationToken);
+                    return HttpResponse.Bytes(200, body.ToArray(), "application/octet-stream");
+                }
+            case "/sleep":
+                var ms = int.Parse(request.QueryString.Split('=')[1], CultureInfo.InvariantCulture);
+                await Task.Delay(ms, cancellationToken);
+                return HttpResponse.Text(200, "slept\n");
+            case "/throw":
+                throw new InvalidOperationException("boom");
+            case "/stream":
+                return new HttpResponse(200)
+                {
+                    Body = new StreamingBody(async (stream, token) =>
+                    {
+                        foreach (var piece in StreamPieces)
+                        {
+                            await stream.WriteAsync(Encoding.ASCII.GetBytes(piece), token);
+                            await stream.FlushAsync(token);
+                        }
+                    }),
+                };
+            case "/stream-body":
+                return new HttpResponse(200) { Body = new StreamBody(new MemoryStream(FileBytes), FileBytes.Length) };
+            case "/file":
+                return new HttpResponse(200) { Body = new FileBody(FilePath, 0, FileBytes.Length) };
+            case "/range":
+                return new HttpResponse(206) { Body = new FileBody(FilePath, 1000, 5000) };
+            case "/ignore-body":
+                return HttpResponse.Text(200, "ignored\n");
+            case "/close":
+                return new HttpResponse(200) { CloseConnection = true, Body = new BytesBody("bye\n"u8.ToArray()) };
+            default:
+                return HttpResponse.Text(404, "not found\n");
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
