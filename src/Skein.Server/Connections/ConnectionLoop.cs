@@ -124,7 +124,7 @@ public static class ConnectionLoop
                 }
                 catch (Exception) when (body.Failure is not null)
                 {
-                    response = null!; // handled just below: the body, not the handler, failed
+                    response = new HttpResponse(500); // never sent: the body, not the handler, failed; handled below
                 }
                 catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
                 {
@@ -136,11 +136,35 @@ public static class ConnectionLoop
                     response = HttpResponse.Text(500, "500 Internal Server Error\n");
                 }
 
-                // ---- 3. Decide whether the connection survives this response. A body the handler left unread
+                // A stream body's first piece is read before anything is sent: a short body then goes out in one
+                // write with a Content-Length, and a request body found malformed while the response streams it
+                // (a streaming echo) is still answered with its rejection rather than a cut-off response.
+                var prefix = default(BodyPrefix);
+                if (response is { Body: StreamBody streamBody } && http.Head.Method != RequestMethod.Head)
+                {
+                    try
+                    {
+                        prefix = await BodyPrefix.ReadAsync(streamBody.Stream, CoalesceBytes, connection.Aborted);
+                    }
+                    catch (Exception e)
+                    {
+                        // The handler's stream failed before anything was sent: same as the handler failing.
+                        await streamBody.Stream.DisposeAsync();
+                        if (body.Failure is null)
+                        {
+                            ServerLog.HandlerFailed(log, request.MethodName, request.Target, e);
+                            response = HttpResponse.Text(500, "500 Internal Server Error\n");
+                        }
+                    }
+                }
+
+                // ---- 3. Decide whether the connection survives this response. A body the handler never touched
                 // is discarded now, before the response, when that is cheap: the connection stays usable, and a
                 // body that turns out malformed is still answered with its rejection, not the handler's response.
+                // (A body the handler started reading may still be read by its response, e.g. a streaming echo;
+                // what is left of it is dealt with after the response.)
                 var close = response.CloseConnection || server.Shutdown.IsStopping || server.Connections.IsClosingIdle;
-                if (body.Failure is null && !body.IsComplete)
+                if (body.Failure is null && !body.IsComplete && !body.Touched)
                 {
                     if ((http.Head.ExpectContinue && !body.ContinueSent) || body.Remaining > MaxDrainBytes
                         || !await DrainQuietlyAsync(body))
@@ -150,6 +174,11 @@ public static class ConnectionLoop
                         close = true;
                         linger = true;
                     }
+                }
+                if (body.Failure is not null)
+                {
+                    prefix.Release();
+                    (response.Body as StreamBody)?.Stream.Dispose();
                 }
                 switch (body.Failure)
                 {
@@ -163,7 +192,7 @@ public static class ConnectionLoop
                         return;
                 }
                 answerable = false;
-                var bytes = await WriteResponseAsync(transport, http, response, close, log, connection.Aborted);
+                var bytes = await WriteResponseAsync(transport, http, response, prefix, close, log, connection.Aborted);
                 if (bytes < 0)
                 {
                     return; // the body failed after its head was sent: abort
@@ -175,7 +204,12 @@ public static class ConnectionLoop
                 }
 
                 // ---- 4. Next request, or close.
-                if (!http.KeepAlive || close)
+                if (!close && http.KeepAlive && !body.IsComplete && !await DrainQuietlyAsync(body))
+                {
+                    close = true;
+                    linger = true;
+                }
+                if (!http.KeepAlive || close || body.Failure is not null)
                 {
                     await transport.CloseAsync(linger);
                     return;
@@ -247,22 +281,26 @@ public static class ConnectionLoop
 
     // Writes the head and the body. Returns the body bytes sent, or -1 when the body failed after the head
     // went out (the connection must then be aborted: its framing can no longer be completed).
-    private static async ValueTask<long> WriteResponseAsync(ITransport transport, Http1Connection http, HttpResponse response, bool close, ILogger log, CancellationToken aborted)
+    private static async ValueTask<long> WriteResponseAsync(ITransport transport, Http1Connection http, HttpResponse response, BodyPrefix prefix, bool close, ILogger log, CancellationToken aborted)
     {
         var content = response.Body;
+        // A stream that ended within its prefix has a known length after all: no chunking needed.
+        var length = content.Length ?? (prefix.Ended ? prefix.Count : null);
         ResponseFraming framing;
         try
         {
-            framing = http.WriteResponseHead(transport.Output, response.Status, response.Headers, content.Length, close);
+            framing = http.WriteResponseHead(transport.Output, response.Status, response.Headers, length, close);
         }
         catch
         {
+            prefix.Release();
             (content as StreamBody)?.Stream.Dispose();
             throw;
         }
         if (framing == ResponseFraming.None)
         {
             // HEAD, 1xx, 204, 304: the head only (RFC 9110 §9.3.2, §15.3.5, §15.4.5).
+            prefix.Release();
             (content as StreamBody)?.Stream.Dispose();
             await transport.FlushAsync();
             return 0;
@@ -286,7 +324,7 @@ public static class ConnectionLoop
                     await transport.SendFileAsync(file.Path, file.Offset, file.Length ?? 0);
                     return file.Length ?? 0;
                 case StreamBody stream:
-                    return await CopyStreamAsync(transport, stream, framing, aborted);
+                    return await CopyStreamAsync(transport, stream, prefix, framing, aborted);
                 case StreamingBody streaming:
                     var target = new ResponseBodyStream(transport, framing);
                     await streaming.WriteAsync(target, aborted);
@@ -303,15 +341,16 @@ public static class ConnectionLoop
         }
     }
 
-    private static async ValueTask<long> CopyStreamAsync(ITransport transport, StreamBody body, ResponseFraming framing, CancellationToken aborted)
+    private static async ValueTask<long> CopyStreamAsync(ITransport transport, StreamBody body, BodyPrefix prefix, ResponseFraming framing, CancellationToken aborted)
     {
         await using var source = body.Stream;
         var target = new ResponseBodyStream(transport, framing);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var buffer = prefix.Buffer ?? ArrayPool<byte>.Shared.Rent(CoalesceBytes);
         try
         {
+            await target.WriteAsync(buffer.AsMemory(0, prefix.Count), aborted);
             int read;
-            while ((read = await source.ReadAsync(buffer, aborted)) > 0)
+            while (!prefix.Ended && (read = await source.ReadAsync(buffer.AsMemory(0, CoalesceBytes), aborted)) > 0)
             {
                 await target.WriteAsync(buffer.AsMemory(0, read), aborted);
             }
@@ -326,5 +365,42 @@ public static class ConnectionLoop
         }
         await target.CompleteAsync();
         return target.BytesWritten;
+    }
+
+    // The first piece of a stream body, read before the head is written. Buffer is rented; Release returns it
+    // when the body is not sent (CopyStreamAsync returns it otherwise).
+    private readonly record struct BodyPrefix(byte[]? Buffer, int Count, bool Ended)
+    {
+        public static async ValueTask<BodyPrefix> ReadAsync(Stream stream, int size, CancellationToken cancellationToken)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            var count = 0;
+            try
+            {
+                while (count < size)
+                {
+                    var read = await stream.ReadAsync(buffer.AsMemory(count, size - count), cancellationToken);
+                    if (read == 0)
+                    {
+                        return new BodyPrefix(buffer, count, Ended: true);
+                    }
+                    count += read;
+                }
+                return new BodyPrefix(buffer, count, Ended: false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+
+        public void Release()
+        {
+            if (Buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+        }
     }
 }

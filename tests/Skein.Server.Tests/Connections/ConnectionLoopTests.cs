@@ -147,7 +147,16 @@ public sealed class ConnectionLoopTests : IDisposable
         {
             using var client = await RawClient.ConnectAsync(server.Port);
             await client.SendAsync(HttpCases.Bytes(raw));
-            var response = await client.ReadResponseAsync();
+            RawResponse response;
+            try
+            {
+                response = await client.ReadResponseAsync();
+            }
+            catch (Exception e) when (e is EndOfStreamException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                Assert.Fail($"{label}: {e.Message}");
+                throw;
+            }
             Assert.True(status == response.Status, $"{label}: expected {status}, got {response.StatusLine}");
             Assert.True(response.ConnectionClose, $"{label}: no Connection: close");
             Assert.True(await client.WaitForCloseAsync(), $"{label}: connection left open");

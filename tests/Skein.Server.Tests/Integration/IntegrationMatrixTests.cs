@@ -76,7 +76,16 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
         {
             using var client = await RawClient.ConnectAsync(skein.Port);
             await client.SendAsync(HttpCases.Bytes(raw));
-            var response = await client.ReadResponseAsync();
+            RawResponse response;
+            try
+            {
+                response = await client.ReadResponseAsync();
+            }
+            catch (Exception e) when (e is EndOfStreamException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                Assert.Fail($"{model}, {label}: {e.Message}");
+                throw;
+            }
             Assert.True(status == response.Status, $"{model}, {label}: expected {status}, got {response.StatusLine}");
             Assert.True(response.ConnectionClose, $"{model}, {label}: no Connection: close");
             Assert.True(await client.WaitForCloseAsync(), $"{model}, {label}: connection left open");
