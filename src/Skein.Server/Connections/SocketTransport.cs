@@ -122,7 +122,13 @@ public abstract class SocketTransport : ITransport
             return;
         }
         await FlushAsync();
-        // A range: copied in bounded pieces (sendfile through Socket takes whole files only).
+        await SendRangeCoreAsync(path, offset, length);
+    }
+
+    /// <summary>Sends part of a file (the pending output is already sent). This default copies it in
+    /// bounded pieces (Socket's sendfile takes whole files only); a transport may do better.</summary>
+    protected virtual async ValueTask SendRangeCoreAsync(string path, long offset, long length)
+    {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunkSize, Math.Max(length, 1)));
         try

@@ -41,14 +41,7 @@ public sealed class EventLoopGroup : IDisposable
     public bool Join(TimeSpan timeout)
     {
         Stop();
-        var deadline = DateTime.UtcNow + timeout;
-        var all = true;
-        foreach (var loop in _loops)
-        {
-            var left = deadline - DateTime.UtcNow;
-            all &= loop.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        }
-        return all;
+        return Threading.Join.All(_loops, timeout, static (loop, left) => loop.Join(left));
     }
 
     /// <summary>Stops and joins the loops.</summary>

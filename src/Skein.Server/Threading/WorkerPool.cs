@@ -43,14 +43,7 @@ public sealed class WorkerPool<T>
     public bool Join(TimeSpan timeout)
     {
         Complete();
-        var deadline = DateTime.UtcNow + timeout;
-        var all = true;
-        foreach (var thread in _threads)
-        {
-            var left = deadline - DateTime.UtcNow;
-            all &= thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        }
-        return all;
+        return Threading.Join.All(_threads, timeout, static (thread, left) => thread.Join(left));
     }
 
     private void Work()

@@ -143,24 +143,6 @@ public sealed class ConnectionLoopTests : IDisposable
     public async Task Every_bad_request_is_answered_once_and_closed_and_the_next_client_is_served()
     {
         await using var server = InProcessModels.Start(ConcurrencyModel.Async, _handler);
-        foreach (var (label, raw, status) in HttpCases.Invalid)
-        {
-            using var client = await RawClient.ConnectAsync(server.Port);
-            await client.SendAsync(HttpCases.Bytes(raw));
-            RawResponse response;
-            try
-            {
-                response = await client.ReadResponseAsync();
-            }
-            catch (Exception e) when (e is EndOfStreamException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                Assert.Fail($"{label}: {e.Message}");
-                throw;
-            }
-            Assert.True(status == response.Status, $"{label}: expected {status}, got {response.StatusLine}");
-            Assert.True(response.ConnectionClose, $"{label}: no Connection: close");
-            Assert.True(await client.WaitForCloseAsync(), $"{label}: connection left open");
-        }
-        Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/")).Status);
+        await BadRequests.AssertEachAnsweredOnceThenClosedAsync(server.Port, "async");
     }
 }

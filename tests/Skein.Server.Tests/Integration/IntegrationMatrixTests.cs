@@ -72,25 +72,7 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
     public async Task Answers_each_bad_request_once_closes_and_serves_the_next_client(ConcurrencyModel model)
     {
         var skein = await servers.For(model);
-        foreach (var (label, raw, status) in HttpCases.Invalid)
-        {
-            using var client = await RawClient.ConnectAsync(skein.Port);
-            await client.SendAsync(HttpCases.Bytes(raw));
-            RawResponse response;
-            try
-            {
-                response = await client.ReadResponseAsync();
-            }
-            catch (Exception e) when (e is EndOfStreamException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                Assert.Fail($"{model}, {label}: {e.Message}");
-                throw;
-            }
-            Assert.True(status == response.Status, $"{model}, {label}: expected {status}, got {response.StatusLine}");
-            Assert.True(response.ConnectionClose, $"{model}, {label}: no Connection: close");
-            Assert.True(await client.WaitForCloseAsync(), $"{model}, {label}: connection left open");
-            Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/")).Status);
-        }
+        await BadRequests.AssertEachAnsweredOnceThenClosedAsync(skein.Port, model.ToString());
     }
 
     [Theory]
