@@ -84,6 +84,23 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
     }
 
+    [Fact]
+    public async Task A_second_ctrl_c_exits_at_once()
+    {
+        await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", SiteFolder(), "-v", "--shutdown-timeout", "60");
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"); // held until /notify: never, here
+        await Deadline.UntilAsync(() => skein.Output.Contains("GET /wait started", StringComparison.Ordinal), Deadline.Default, "the request in flight");
+        skein.Signal(PosixSignal.SIGINT);
+        await Deadline.UntilAsync(() => skein.Output.Contains("Shutdown requested", StringComparison.Ordinal), Deadline.Default, "the graceful shutdown to begin");
+        Assert.False(skein.HasExited); // the graceful shutdown waits for /wait (up to 60 s)
+        var clock = Stopwatch.StartNew();
+        skein.Signal(PosixSignal.SIGINT);
+        var code = await skein.WaitForExitAsync(Deadline.Default);
+        Assert.NotEqual(0, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+    }
+
     internal static string SiteFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
