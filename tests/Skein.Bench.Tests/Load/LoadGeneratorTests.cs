@@ -9,6 +9,7 @@ using Skein.Bench.Tests.Stubs;
 
 namespace Skein.Bench.Tests.Load;
 
+[Collection(TimingSensitive.Name)]
 public sealed class LoadGeneratorTests
 {
     private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";

@@ -6,6 +6,7 @@ using Skein.Bench.Tests.Stubs;
 
 namespace Skein.Bench.Tests.Probe;
 
+[Collection(TimingSensitive.Name)]
 public sealed class ProbeRunnerTests
 {
     [Fact]

@@ -56,7 +56,7 @@ public sealed class RawRequestTests
             await Task.Delay(Timeout.Infinite, ct); // the behaviour under test: say no more, never close
         });
         using var output = new MemoryStream();
-        var result = await RawSender.SendAsync("127.0.0.1", server.Port, RawRequest.Build("GET / HTTP/1.1"), output, TimeSpan.FromMilliseconds(300))
+        var result = await RawSender.SendAsync("127.0.0.1", server.Port, RawRequest.Build("GET / HTTP/1.1"), output, TimeSpan.FromSeconds(2))
             .WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(SendEnding.TimedOut, result.Ending);
