@@ -108,7 +108,14 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
             return;
         }
         const int Waiters = 200;
-        var skein = await servers.For(model);
+        // Models with bounded capacity serve one connection per worker: they get a server of their own with
+        // enough workers for the 200 waiters plus the requests that count and release them (220 threads for
+        // thread-pool, 220 processes for process-pool, like a prefork server sized for long polling).
+        SkeinProcess? dedicated = model is ConcurrencyModel.ThreadPool or ConcurrencyModel.ProcessPool
+            ? await servers.StartAsync(model, "-w", "220")
+            : null;
+        await using var owned = dedicated;
+        var skein = dedicated ?? await servers.For(model);
         var clients = new List<RawClient>();
         try
         {

@@ -30,30 +30,23 @@ public sealed class MatrixServers : IAsyncLifetime
     /// <summary>The document root.</summary>
     public string Root { get; }
 
-    /// <summary>
-    /// Workers per model for the matrix. Models with bounded capacity get enough workers for the 200 /wait
-    /// clients plus the requests that release and count them: thread-pool 220 threads, process-pool 220
-    /// processes (one connection at a time each, like Apache prefork). Loops and hybrid use their defaults.
-    /// </summary>
-    public static string[] WorkerArguments(ConcurrencyModel model) => model switch
-    {
-        ConcurrencyModel.ThreadPool or ConcurrencyModel.ProcessPool => ["-w", "220"],
-        _ => [],
-    };
-
-    /// <summary>The server for <paramref name="model"/>, started on first use.</summary>
+    /// <summary>The shared server for <paramref name="model"/> (default workers), started on first use.</summary>
     public Task<SkeinProcess> For(ConcurrencyModel model)
     {
         lock (_gate)
         {
             if (!_servers.TryGetValue(model, out var server))
             {
-                server = SkeinProcess.StartServeAsync(["-c", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. WorkerArguments(model)]);
+                server = StartAsync(model);
                 _servers[model] = server;
             }
             return server;
         }
     }
+
+    /// <summary>A new server for <paramref name="model"/> on this site; the caller disposes it.</summary>
+    public Task<SkeinProcess> StartAsync(ConcurrencyModel model, params string[] extra)
+        => SkeinProcess.StartServeAsync(["-c", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. extra]);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
