@@ -28,5 +28,6 @@ public static class SkeinCommand
         yield return SendCommand.Create();
         yield return ProbeCommand.Create();
         yield return CometCommand.Create();
+        yield return WorkerCommand.Create();
     }
 }

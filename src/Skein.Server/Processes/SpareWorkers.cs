@@ -1,0 +1,145 @@
+// The process-per-connection model's supply of processes: a few spare `skein worker` processes started
+// ahead of need, each used for exactly one connection, plus the set of processes serving one. Keeping
+// spares hides the .NET start-up time (tens of milliseconds) from the client. It does not accept or
+// hand sockets over (the model does) and knows nothing of HTTP.
+
+using Microsoft.Extensions.Logging;
+
+namespace Skein.Server.Processes;
+
+/// <summary>
+/// Spare worker processes for one-connection-each use. <see cref="TryTake"/> hands out the oldest spare
+/// (the one most likely to have finished starting) and starts a replacement; a spare that dies unused is
+/// replaced; a process that served its connection is forgotten when it exits.
+/// </summary>
+public sealed class SpareWorkers(WorkerLaunch launch, int spares, ILogger log)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<WorkerProcess> _spares = new();
+    private readonly Dictionary<WorkerProcess, long> _busy = [];
+    private readonly List<Task> _watchers = [];
+    private bool _stopping;
+
+    /// <summary>Processes serving a connection now.</summary>
+    public int Busy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts the spares.</summary>
+    public void Start()
+    {
+        for (var i = 0; i < spares; i++)
+        {
+            TryAddSpare();
+        }
+    }
+
+    /// <summary>Takes a process for connection <paramref name="connectionId"/> and starts a spare to
+    /// replace it. Null when none could be started (the error is logged).</summary>
+    public WorkerProcess? TryTake(long connectionId)
+    {
+        TryAddSpare();
+        lock (_gate)
+        {
+            while (_spares.TryDequeue(out var worker))
+            {
+                if (!worker.HasExited)
+                {
+                    _busy[worker] = connectionId;
+                    return worker;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Stops every spare and busy process: Stop message (a busy one finishes its request first),
+    /// wait up to <paramref name="timeout"/>, kill the rest. True if all exited by themselves.</summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        List<WorkerProcess> all;
+        Task[] watchers;
+        int busy;
+        lock (_gate)
+        {
+            _stopping = true;
+            all = [.. _spares, .. _busy.Keys];
+            busy = _busy.Count;
+            _spares.Clear();
+            watchers = [.. _watchers];
+        }
+        if (busy > 0)
+        {
+            ProcessLog.WaitingForWorkers(log, busy, timeout.TotalSeconds);
+        }
+        var inTime = await Supervisor.StopAllAsync(all, timeout, log);
+        await Task.WhenAll(watchers);
+        return inTime;
+    }
+
+    private void TryAddSpare()
+    {
+        WorkerProcess worker;
+        try
+        {
+            worker = WorkerProcess.Start(launch, slot: 0, log);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            ProcessLog.SpawnFailed(log, e.Message);
+            return;
+        }
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                // Shutdown began meanwhile: this one is not needed.
+                worker.RequestStop();
+                worker.Dispose();
+                return;
+            }
+            _spares.Enqueue(worker);
+            _watchers.Add(WatchAsync(worker));
+            _watchers.RemoveAll(t => t.IsCompleted);
+        }
+    }
+
+    private async Task WatchAsync(WorkerProcess worker)
+    {
+        await worker.Exited;
+        bool wasSpare;
+        long connectionId;
+        bool stopping;
+        lock (_gate)
+        {
+            wasSpare = !_busy.Remove(worker, out connectionId);
+            stopping = _stopping;
+        }
+        var exit = worker.DescribeExit();
+        if (wasSpare && !stopping)
+        {
+            ProcessLog.SpareDied(log, worker.Pid, exit);
+            TryAddSpare();
+        }
+        else if (!wasSpare && worker.ExitCode != 0)
+        {
+            // A crash in one connection's process touches no other connection: it is only logged.
+            ProcessLog.ConnectionProcessCrashed(log, worker.Pid, connectionId, exit);
+        }
+        else
+        {
+            ProcessLog.ConnectionProcessExited(log, worker.Pid, exit);
+        }
+        if (!stopping)
+        {
+            worker.Dispose();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+// Supervision of a fixed set of long-lived worker processes (process-pool, hybrid): start N, replace any
+// that dies, stop them all gracefully. Like nginx's master process (ngx_reap_children respawns a worker
+// that exited). It does not know what the workers do: the model says what to send a new worker.
+
+using Microsoft.Extensions.Logging;
+
+namespace Skein.Server.Processes;
+
+/// <summary>
+/// Keeps <c>count</c> workers running. Each slot waits on its worker's exit (no polling): a worker that
+/// dies while the server runs is logged and replaced at once. Workers that keep dying before they report
+/// ready (a broken configuration) make <see cref="RunAsync"/> fail instead of respawning forever.
+/// </summary>
+public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProcess> onStarted, ILogger log)
+{
+    /// <summary>Consecutive workers that may die before becoming ready before the supervisor gives up.
+    /// 5: enough to ride out a transient failure, few enough to stop a crash loop within seconds.</summary>
+    public const int MaxFailedStarts = 5;
+
+    private readonly Lock _gate = new();
+    private readonly WorkerProcess?[] _slots = new WorkerProcess?[count];
+    private int _failedStarts;
+
+    /// <summary>The workers alive now (a snapshot).</summary>
+    public IReadOnlyList<WorkerProcess> Workers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _slots.OfType<WorkerProcess>().Where(w => !w.HasExited)];
+            }
+        }
+    }
+
+    /// <summary>Starts the workers and keeps them running until <paramref name="stopping"/> fires; then
+    /// returns, leaving them running for <see cref="StopAsync"/>.</summary>
+    /// <exception cref="InvalidOperationException">Workers keep dying before they are ready.</exception>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        // One failing slot (crash loop, program missing) stops the others too, so the failure surfaces.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        await Task.WhenAll(Enumerable.Range(0, _slots.Length).Select(async slot =>
+        {
+            try
+            {
+                await KeepSlotAsync(slot, failed.Token);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }));
+    }
+
+    /// <summary>Asks every worker to stop gracefully, waits up to <paramref name="timeout"/> for them to
+    /// exit, then kills the rest. True if all exited by themselves.</summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        var workers = Workers;
+        if (workers.Count > 0)
+        {
+            ProcessLog.WaitingForWorkers(log, workers.Count, timeout.TotalSeconds);
+        }
+        return await StopAllAsync(workers, timeout, log);
+    }
+
+    /// <summary>Stops <paramref name="workers"/>: Stop message, wait with <paramref name="timeout"/>, kill
+    /// stragglers, close channels. True if every one exited by itself.</summary>
+    public static async Task<bool> StopAllAsync(IReadOnlyCollection<WorkerProcess> workers, TimeSpan timeout, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        foreach (var worker in workers)
+        {
+            worker.RequestStop();
+        }
+        var all = Task.WhenAll(workers.Select(w => w.Exited));
+        var inTime = await Task.WhenAny(all, Task.Delay(timeout)) == all;
+        foreach (var worker in workers.Where(w => !w.HasExited))
+        {
+            ProcessLog.WorkerKilled(log, worker.Pid);
+            worker.Kill();
+        }
+        await all; // SIGKILL cannot be ignored: this completes promptly.
+        foreach (var worker in workers)
+        {
+            worker.Dispose();
+        }
+        return inTime;
+    }
+
+    private async Task KeepSlotAsync(int slot, CancellationToken stopping)
+    {
+        var stopped = Task.Delay(Timeout.Infinite, stopping);
+        while (!stopping.IsCancellationRequested)
+        {
+            var worker = WorkerProcess.Start(launch, slot, log);
+            lock (_gate)
+            {
+                _slots[slot]?.Dispose();
+                _slots[slot] = worker;
+            }
+            ProcessLog.WorkerStarted(log, worker.Pid, slot);
+            onStarted(worker);
+
+            if (await Task.WhenAny(worker.Exited, stopped) == stopped)
+            {
+                return;
+            }
+            var exit = worker.DescribeExit();
+            if (await worker.Ready)
+            {
+                Interlocked.Exchange(ref _failedStarts, 0);
+                ProcessLog.WorkerDied(log, worker.Pid, slot, exit);
+                continue; // replaced at once: the listening socket queues new clients meanwhile
+            }
+            if (Interlocked.Increment(ref _failedStarts) >= MaxFailedStarts)
+            {
+                ProcessLog.WorkersFailToStart(log, MaxFailedStarts, exit);
+                throw new InvalidOperationException($"{MaxFailedStarts} workers in a row exited before becoming ready (last one {exit}).");
+            }
+            ProcessLog.WorkerDied(log, worker.Pid, slot, exit);
+        }
+    }
+}
