@@ -55,6 +55,26 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Program
         throw new FileNotFoundException($"Cannot start worker processes: no '{ProgramName}' program in {directory}.");
     }
 
+    /// <summary>The subcommand whose options a worker re-uses as its settings.</summary>
+    public const string ServeCommand = "serve";
+
+    /// <summary>
+    /// The launch for the master of a process model started as <c>skein serve [options]</c>: this program
+    /// again, with the same options (model, folder, limits, timeouts, verbosity...), so a worker builds the
+    /// same server the user asked for. A different host must pass its own <see cref="WorkerLaunch"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This process is not <c>skein serve</c>.</exception>
+    public static WorkerLaunch ForThisServer()
+    {
+        var args = Environment.GetCommandLineArgs();
+        if (Assembly.GetEntryAssembly()?.GetName().Name != ProgramName || args.Length < 2 || args[1] != ServeCommand)
+        {
+            throw new InvalidOperationException(
+                $"Worker processes re-run the options of `{ProgramName} {ServeCommand}`; this process was started otherwise, so the model needs an explicit {nameof(WorkerLaunch)}.");
+        }
+        return ForThisProgram(args[2..]);
+    }
+
     /// <summary>The start info for a worker whose channel is inherited as descriptor <paramref name="channelFd"/>.
     /// Standard input, output and error are inherited, so a worker's log lines go straight to the master's.</summary>
     public ProcessStartInfo CreateStartInfo(int channelFd)

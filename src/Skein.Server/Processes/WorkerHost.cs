@@ -1,0 +1,140 @@
+// The worker process's side of the process models: what `skein worker` does once it has built its own
+// ServerContext from the settings its master passed. It takes its socket(s) from the channel, serves
+// with the same models and ConnectionLoop as any server, and stops when the master says so or dies.
+// It does not parse settings (Skein.Cli does) and starts no processes.
+
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Skein.Server.Lifecycle;
+using Skein.Server.Models;
+
+namespace Skein.Server.Processes;
+
+/// <summary>
+/// Runs one worker process. process-pool: the single model over the shared listening socket; hybrid: the
+/// async model with one loop over it; process: serve the one connection handed over, then exit. A thread
+/// watches the channel: Stop starts the graceful shutdown; end-of-file means the master is gone (killed,
+/// even by SIGKILL, the kernel closes its end), and the worker shuts down too — no orphans.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>Adjusts the master's options for a worker process: a hybrid worker runs exactly one event
+    /// loop (-w counts processes in the master, loops in a worker).</summary>
+    public static ServerOptions OptionsForWorker(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Model == ConcurrencyModel.Hybrid ? options with { Workers = 1 } : options;
+    }
+
+    /// <summary>Serves as the master asks over <paramref name="channel"/>; returns the exit code (0 after a
+    /// graceful stop, 1 when the master sent something it should not have).</summary>
+    public static int Run(ServerContext server, WorkerChannel channel)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(channel);
+        using var signals = HandleSignals(server);
+        return server.Options.Model switch
+        {
+            ConcurrencyModel.Process => ServeOneConnection(server, channel),
+            ConcurrencyModel.ProcessPool => ServeListener(server, channel, new SingleModel(server)),
+            ConcurrencyModel.Hybrid => ServeListener(server, channel, new EventLoopModel(server)),
+            var other => throw new ArgumentOutOfRangeException(nameof(server), other, "not a process model"),
+        };
+    }
+
+    private static int ServeOneConnection(ServerContext server, WorkerChannel channel)
+    {
+        // Ready before the wait: this process is a spare until the master hands it a connection.
+        channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
+        if (!channel.TryReceive(out var message, out var fd) || message.Kind == WorkerMessageKind.Stop)
+        {
+            fd?.Dispose();
+            return 0; // stopped, or the master died, while this process was a spare
+        }
+        if (message.Kind != WorkerMessageKind.Serve || fd is null)
+        {
+            fd?.Dispose();
+            return 1;
+        }
+        WatchMaster(server, channel);
+        // Blocking = true: if the master's accept left the socket non-blocking, .NET emulates blocking calls.
+        var socket = new Socket(fd) { Blocking = true };
+        server.ServeBlocking(socket);
+        return 0;
+    }
+
+    private static int ServeListener(ServerContext server, WorkerChannel channel, IConcurrencyModel model)
+    {
+        if (!channel.TryReceive(out var message, out var fd) || message.Kind == WorkerMessageKind.Stop)
+        {
+            fd?.Dispose();
+            return 0;
+        }
+        if (message.Kind != WorkerMessageKind.Listen || fd is null)
+        {
+            fd?.Dispose();
+            return 1;
+        }
+        using var listener = Listener.FromShared(SharedListeningSocket.Prepare(fd), server.Log);
+        server.Shutdown.OnStopAccepting(listener.Stop);
+        channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
+        WatchMaster(server, channel);
+        model.Run(listener, server.Shutdown.Stopping);
+        server.Shutdown.RequestStop("the listener stopped");
+        server.Shutdown.WaitForConnections();
+        model.Join(TimeSpan.FromSeconds(5));
+        (model as IDisposable)?.Dispose();
+        return 0;
+    }
+
+    // The channel's reader: Stop → graceful shutdown; end-of-file → the master is gone, shut down as well,
+    // and if that does not finish within the shutdown timeout (plus a margin), exit regardless.
+    private static void WatchMaster(ServerContext server, WorkerChannel channel)
+    {
+        var watcher = new Thread(() =>
+        {
+            while (channel.TryReceive(out var message, out var fd))
+            {
+                fd?.Dispose();
+                if (message.Kind == WorkerMessageKind.Stop)
+                {
+                    ProcessLog.StopRequested(server.Log, Environment.ProcessId, "the master asked");
+                    server.Shutdown.RequestStop("the master asked");
+                }
+            }
+            ProcessLog.MasterGone(server.Log, Environment.ProcessId);
+            server.Shutdown.RequestStop("the master is gone");
+            // A watchdog, not synchronization: this background thread never keeps the process alive; if the
+            // graceful shutdown has not ended the process by then, it ends it.
+            Thread.Sleep(server.Options.ShutdownTimeout + WorkerMaster.ExitMargin);
+            Environment.Exit(1);
+        })
+        { IsBackground = true, Name = "master-channel" };
+        watcher.Start();
+    }
+
+    // The terminal sends Ctrl-C (SIGINT) to the whole process group, workers included: the master leads that
+    // shutdown, so a worker ignores it. SIGTERM sent to the worker itself stops it gracefully (the master,
+    // if running, then starts a replacement).
+    private static Registrations HandleSignals(ServerContext server) => new(
+    [
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            server.Shutdown.RequestStop("SIGTERM");
+        }),
+    ]);
+
+    private sealed class Registrations(PosixSignalRegistration[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
+}
