@@ -1,8 +1,12 @@
-// `skein worker`: the hidden command a process-model master re-executes to start a worker process.
-// Wiring only: it parses the channel descriptor and the serve settings and calls WorkerHost.
-// It is not meant to be run by hand (the master passes a descriptor it inherited).
+// `skein worker`: the hidden command a process-model master re-executes to start a worker process
+// (.NET cannot fork). Wiring only: it takes the very options of `skein serve` (the master passes its
+// own), adopts the inherited channel descriptor, builds this process's server and calls WorkerHost.
+// It is not meant to be run by hand: without a master's channel it has nothing to serve.
 
 using System.CommandLine;
+using Skein.App;
+using Skein.Cli.Logging;
+using Skein.Server;
 using Skein.Server.Processes;
 
 namespace Skein.Cli.Commands;
@@ -12,6 +16,7 @@ internal static class WorkerCommand
 {
     public static Command Create()
     {
+        var arguments = new ServeArguments();
         var channelFd = new Option<int>(WorkerLaunch.ChannelFdOption)
         {
             Description = "The inherited descriptor of the channel to the master process.",
@@ -20,23 +25,21 @@ internal static class WorkerCommand
         var command = new Command(WorkerLaunch.WorkerCommand, "Run one worker process of a process model (started by the master).")
         {
             Hidden = true,
-            TreatUnmatchedTokensAsErrors = false,
         };
+        arguments.AddTo(command);
         command.Options.Add(channelFd);
-        command.SetAction(parse =>
-        {
-            using var channel = new WorkerChannel(UnixFdChannel.FromInherited(parse.GetValue(channelFd)));
-            channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
-            while (channel.TryReceive(out var message, out var fd))
-            {
-                fd?.Dispose();
-                if (message.Kind == WorkerMessageKind.Stop)
-                {
-                    break;
-                }
-            }
-            return 0;
-        });
+        command.SetAction(parse => Run(parse, arguments, parse.GetValue(channelFd)));
         return command;
+    }
+
+    private static int Run(ParseResult parse, ServeArguments arguments, int channelFd)
+    {
+        // Adopt the channel first: if anything below fails, closing it tells the master at once.
+        using var channel = new WorkerChannel(UnixFdChannel.FromInherited(channelFd));
+        var options = WorkerHost.OptionsForWorker(arguments.BindServer(parse));
+        var site = arguments.BindSite(parse);
+        using var loggerFactory = SkeinLogging.Create(options.Verbose);
+        return WorkerHost.Run(() => new ServerContext(options, SiteApplication.Create(site), loggerFactory), channel,
+            loggerFactory.CreateLogger("Skein.Worker"));
     }
 }

@@ -19,6 +19,7 @@ public sealed class Listener : IDisposable
     private readonly ILogger? _log;
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
+    private bool _shared;
 
     private Listener(Socket socket, ILogger? log)
     {
@@ -69,6 +70,12 @@ public sealed class Listener : IDisposable
     /// <summary>Wraps an already listening socket inherited as a file descriptor (Kestrel's
     /// <c>SocketConnectionListener</c> does the same for handles passed in by systemd).</summary>
     public static Listener FromHandle(SafeSocketHandle handle, ILogger? log = null) => new(new Socket(handle), log);
+
+    /// <summary>Wraps a listening socket that other processes accept from too (process-pool and hybrid
+    /// workers; prepared by <c>SharedListeningSocket</c>). Accepts block as usual; <see cref="Stop"/> closes
+    /// only this process's copy and never shuts the socket down, which would stop it for every process.</summary>
+    public static Listener FromShared(SafeSocketHandle handle, ILogger? log = null)
+        => new(new Socket(handle) { Blocking = true }, log) { _shared = true };
 
     /// <summary>
     /// Blocks until a connection arrives and returns true with it; returns false once the listener is
@@ -151,7 +158,11 @@ public sealed class Listener : IDisposable
         try
         {
             // shutdown(2) on a listening socket wakes threads blocked in accept(2) on Linux; close alone may not.
-            Socket.Shutdown(SocketShutdown.Both);
+            // Never on a shared one: it would stop every process's accepts. Disposing our copy wakes ours.
+            if (!_shared)
+            {
+                Socket.Shutdown(SocketShutdown.Both);
+            }
         }
         catch (SocketException)
         {

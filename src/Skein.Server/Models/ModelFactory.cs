@@ -15,7 +15,9 @@ public static class ModelFactory
             ConcurrencyModel.Thread => new ThreadPerConnectionModel(server),
             ConcurrencyModel.ThreadPool => new ThreadPoolModel(server),
             ConcurrencyModel.Async => new EventLoopModel(server),
-            // The process models (process, process-pool, hybrid) are added by issue 3's process work.
+            ConcurrencyModel.Process => new ProcessPerConnectionModel(server),
+            ConcurrencyModel.ProcessPool => new ProcessPoolModel(server),
+            ConcurrencyModel.Hybrid => new HybridModel(server),
             var other => throw new NotSupportedException($"The {other} model is not available in this build."),
         };
     }

@@ -40,6 +40,12 @@ internal static partial class ProcessLog
     [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "worker {Pid} asked to stop ({Reason})")]
     public static partial void StopRequested(ILogger log, int pid, string reason);
 
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "supervision failed: {Reason}")]
+    public static partial void SupervisionFailed(ILogger log, string reason);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Critical, Message = "worker {Pid} failed")]
+    public static partial void WorkerFailed(ILogger log, int pid, Exception exception);
+
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "waiting up to {TimeoutSeconds:F0} s for {Count} worker processes to finish")]
     public static partial void WaitingForWorkers(ILogger log, int count, double timeoutSeconds);
 }

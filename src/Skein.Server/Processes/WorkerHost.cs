@@ -5,6 +5,7 @@
 
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Skein.Server.Lifecycle;
 using Skein.Server.Models;
 
@@ -24,6 +25,26 @@ public static class WorkerHost
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Model == ConcurrencyModel.Hybrid ? options with { Workers = 1 } : options;
+    }
+
+    /// <summary>The top of a worker process: builds its server with <paramref name="build"/> and serves as
+    /// the master asks over <paramref name="channel"/>. Returns the exit code: 0 after a graceful stop, 1 if
+    /// anything failed (logged here; the master sees the exit and, for a pool, starts a replacement).</summary>
+    public static int Run(Func<ServerContext> build, WorkerChannel channel, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        try
+        {
+            using var server = build();
+            return Run(server, channel);
+        }
+#pragma warning disable CA1031 // The one catch-all of a worker process: whatever escapes is logged, then the exit code speaks.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ProcessLog.WorkerFailed(log, Environment.ProcessId, e);
+            return 1;
+        }
     }
 
     /// <summary>Serves as the master asks over <paramref name="channel"/>; returns the exit code (0 after a

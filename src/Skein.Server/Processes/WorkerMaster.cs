@@ -3,7 +3,6 @@
 // watch processes itself (Supervisor and SpareWorkers do).
 
 using System.ComponentModel;
-using Microsoft.Extensions.Logging;
 
 namespace Skein.Server.Processes;
 
@@ -28,7 +27,7 @@ public static class WorkerMaster
         }
         catch (InvalidOperationException e)
         {
-            server.Log.LogError("{Reason}", e.Message);
+            ProcessLog.SupervisionFailed(server.Log, e.Message);
             server.Shutdown.RequestStop("worker processes keep failing");
         }
         catch (Win32Exception e)
