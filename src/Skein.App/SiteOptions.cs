@@ -46,6 +46,10 @@ public sealed record SiteOptions
     /// <c>gzip_min_length</c> is 20).</summary>
     public int MinCompressBytes { get; init; } = 1024;
 
+    /// <summary>Shares <c>/wait</c>, <c>/notify</c> and <c>/waiters</c> with the other processes serving the
+    /// site (set by the process models' workers). Default null: this process only.</summary>
+    public Endpoints.IWaiterBackplane? WaiterBackplane { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public SiteOptions Validate()
     {

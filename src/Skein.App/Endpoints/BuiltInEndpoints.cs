@@ -11,7 +11,7 @@ namespace Skein.App.Endpoints;
 public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler files)
 {
     /// <summary>The waiters of <c>/wait</c>.</summary>
-    public WaiterRegistry Waiters { get; } = new();
+    public WaiterRegistry Waiters { get; } = new(options.WaiterBackplane);
 
     /// <summary><c>/io</c>: waits <see cref="SiteOptions.IoDelay"/> on a timer (no thread is held: on an event
     /// loop other connections are served meanwhile), then answers with the index page.</summary>

@@ -11,14 +11,32 @@ namespace Skein.App.Endpoints;
 public sealed class WaiterRegistry
 {
     private readonly Lock _lock = new();
+    private readonly IWaiterBackplane? _backplane;
     // A HashSet so a cancelled waiter leaves in O(1) even when ten thousand are parked.
     private HashSet<Waiter> _waiters = [];
 
-    /// <summary>How many are waiting now.</summary>
+    /// <summary>A registry for this process alone.</summary>
+    public WaiterRegistry()
+    {
+    }
+
+    /// <summary>A registry whose count and notifies span every process sharing <paramref name="backplane"/>
+    /// (the process models): a notify in any process releases the waiters of all of them.</summary>
+    public WaiterRegistry(IWaiterBackplane? backplane)
+    {
+        _backplane = backplane;
+        _backplane?.Subscribe(released => ReleaseLocal(released));
+    }
+
+    /// <summary>How many are waiting now (in every process, with a backplane).</summary>
     public int Count
     {
         get
         {
+            if (_backplane is not null)
+            {
+                return _backplane.Waiting;
+            }
             lock (_lock)
             {
                 return _waiters.Count;
@@ -37,13 +55,28 @@ public sealed class WaiterRegistry
         {
             _waiters.Add(waiter);
         }
+        _backplane?.AddWaiting(1);
         // Registered after adding, so a token that is already cancelled runs the callback now and removes it.
         waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
         return waiter.Completion.Task;
     }
 
-    /// <summary>Releases every current waiter; each one's wait returns the number released, which is also returned here.</summary>
+    /// <summary>Releases every current waiter; each one's wait returns the number released, which is also
+    /// returned here. With a backplane, that is every waiter of every process, released as each process's
+    /// backplane thread gets the news (this one's too), so they complete just after this returns.</summary>
     public int NotifyAll()
+    {
+        if (_backplane is not null)
+        {
+            var waiting = _backplane.Waiting;
+            _backplane.Publish(waiting);
+            return waiting;
+        }
+        return ReleaseLocal(null);
+    }
+
+    // Releases this process's waiters with the given count (a backplane's broadcast) or their own number.
+    private int ReleaseLocal(int? count)
     {
         HashSet<Waiter> released;
         lock (_lock)
@@ -57,19 +90,25 @@ public sealed class WaiterRegistry
         }
         // Completed outside the lock; continuations run asynchronously (see Waiter), so a thousand waiters do
         // not run on the notifier's stack.
+        _backplane?.AddWaiting(-released.Count);
         foreach (var waiter in released)
         {
             waiter.Registration.Dispose();
-            waiter.Completion.TrySetResult(released.Count);
+            waiter.Completion.TrySetResult(count ?? released.Count);
         }
         return released.Count;
     }
 
     private void Remove(Waiter waiter)
     {
+        bool removed;
         lock (_lock)
         {
-            _waiters.Remove(waiter);
+            removed = _waiters.Remove(waiter);
+        }
+        if (removed)
+        {
+            _backplane?.AddWaiting(-1);
         }
     }
 

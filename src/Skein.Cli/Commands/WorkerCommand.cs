@@ -5,6 +5,7 @@
 
 using System.CommandLine;
 using Skein.App;
+using Skein.App.Endpoints;
 using Skein.Cli.Logging;
 using Skein.Server;
 using Skein.Server.Processes;
@@ -39,7 +40,21 @@ internal static class WorkerCommand
         var options = WorkerHost.OptionsForWorker(arguments.BindServer(parse));
         var site = arguments.BindSite(parse);
         using var loggerFactory = SkeinLogging.Create(options.Verbose);
-        return WorkerHost.Run(() => new ServerContext(options, SiteApplication.Create(site), loggerFactory), channel,
-            loggerFactory.CreateLogger("Skein.Worker"));
+        return WorkerHost.Run(
+            shared => new ServerContext(options, SiteApplication.Create(site with { WaiterBackplane = new SharedWaiters(shared) }), loggerFactory),
+            channel, loggerFactory.CreateLogger("Skein.Worker"));
+    }
+
+    // /wait, /notify and /waiters across all the processes of the model: the count lives in the page the
+    // master shares with every worker, and a notify is a broadcast on it.
+    private sealed class SharedWaiters(SharedSignal shared) : IWaiterBackplane
+    {
+        public int Waiting => shared.Count;
+
+        public void AddWaiting(int delta) => shared.Add(delta);
+
+        public void Publish(int released) => shared.Publish(released);
+
+        public void Subscribe(Action<int> onPublished) => shared.Watch(onPublished);
     }
 }

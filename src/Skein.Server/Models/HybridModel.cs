@@ -14,8 +14,9 @@ namespace Skein.Server.Models;
 /// processes use every core. A CPU-bound handler stalls only its own worker's loop; a crash loses only its
 /// worker's connections, and the master starts a replacement.
 /// </summary>
-public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel
+public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel, IDisposable
 {
+    private readonly SharedSignal _shared = SharedSignal.Create();
     private Supervisor? _supervisor;
 
     /// <inheritdoc/>
@@ -23,11 +24,13 @@ public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = nul
     {
         ArgumentNullException.ThrowIfNull(listener);
         _supervisor = new Supervisor(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle),
-            server.Log);
+            worker => WorkerMaster.Introduce(worker, _shared, listener), server.Log);
         WorkerMaster.Supervise(_supervisor, server, stopping);
     }
 
     /// <inheritdoc/>
     public bool Join(TimeSpan timeout) => _supervisor is null || WorkerMaster.Stop(_supervisor, server, timeout);
+
+    /// <summary>Releases the shared page's descriptor.</summary>
+    public void Dispose() => _shared.Dispose();
 }

@@ -14,14 +14,16 @@ namespace Skein.Server.Models;
 /// client's path, a few spare processes (<c>-w</c>, default 4) are started ahead, each used for exactly
 /// one connection. The price is one process (tens of MB) per open connection and one start per connection.
 /// </summary>
-public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel
+public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel, IDisposable
 {
+    private readonly SharedSignal _shared = SharedSignal.Create();
     private SpareWorkers? _processes;
 
     /// <inheritdoc/>
     public void Run(Listener listener, CancellationToken stopping)
     {
-        _processes = new SpareWorkers(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers, server.Log);
+        _processes = new SpareWorkers(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
+            worker => WorkerMaster.Introduce(worker, _shared, listener: null), server.Log);
         _processes.Start();
         while (!stopping.IsCancellationRequested && server.TryAccept(listener, out var connection))
         {
@@ -38,6 +40,9 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
 
     /// <inheritdoc/>
     public bool Join(TimeSpan timeout) => _processes is null || WorkerMaster.Stop(_processes, server, timeout);
+
+    /// <summary>Releases the shared page's descriptor.</summary>
+    public void Dispose() => _shared.Dispose();
 
     private void HandOver(Connection connection)
     {

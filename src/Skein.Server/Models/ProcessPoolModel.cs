@@ -15,8 +15,9 @@ namespace Skein.Server.Models;
 /// supervises, replacing a worker that dies, and leads shutdown. A crash takes down one worker's
 /// connection, never the server.
 /// </summary>
-public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel
+public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel, IDisposable
 {
+    private readonly SharedSignal _shared = SharedSignal.Create();
     private Supervisor? _supervisor;
 
     /// <inheritdoc/>
@@ -24,11 +25,13 @@ public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch 
     {
         ArgumentNullException.ThrowIfNull(listener);
         _supervisor = new Supervisor(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle),
-            server.Log);
+            worker => WorkerMaster.Introduce(worker, _shared, listener), server.Log);
         WorkerMaster.Supervise(_supervisor, server, stopping);
     }
 
     /// <inheritdoc/>
     public bool Join(TimeSpan timeout) => _supervisor is null || WorkerMaster.Stop(_supervisor, server, timeout);
+
+    /// <summary>Releases the shared page's descriptor.</summary>
+    public void Dispose() => _shared.Dispose();
 }

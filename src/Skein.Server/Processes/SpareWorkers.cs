@@ -12,7 +12,7 @@ namespace Skein.Server.Processes;
 /// (the one most likely to have finished starting) and starts a replacement; a spare that dies unused is
 /// replaced; a process that served its connection is forgotten when it exits.
 /// </summary>
-public sealed class SpareWorkers(WorkerLaunch launch, int spares, ILogger log)
+public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerProcess> onStarted, ILogger log)
 {
     private readonly Lock _gate = new();
     private readonly Queue<WorkerProcess> _spares = new();
@@ -96,6 +96,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, ILogger log)
             ProcessLog.SpawnFailed(log, e.Message);
             return;
         }
+        onStarted(worker);
         lock (_gate)
         {
             if (_stopping)

@@ -6,6 +6,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using Skein.Server.Lifecycle;
 using Skein.Server.Models;
 
@@ -30,12 +31,21 @@ public static class WorkerHost
     /// <summary>The top of a worker process: builds its server with <paramref name="build"/> and serves as
     /// the master asks over <paramref name="channel"/>. Returns the exit code: 0 after a graceful stop, 1 if
     /// anything failed (logged here; the master sees the exit and, for a pool, starts a replacement).</summary>
-    public static int Run(Func<ServerContext> build, WorkerChannel channel, ILogger log)
+    public static int Run(Func<SharedSignal, ServerContext> build, WorkerChannel channel, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(channel);
         try
         {
-            using var server = build();
+            // The master's first message is the shared page; the application is built around it.
+            if (!channel.TryReceive(out var message, out var fd) || message.Kind != WorkerMessageKind.Shared || fd is null)
+            {
+                fd?.Dispose();
+                return message.Kind is WorkerMessageKind.Stop or 0 ? 0 : 1; // 0: stopped or orphaned before it began
+            }
+            using var shared = SharedSignal.Open(new SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: true));
+            fd.SetHandleAsInvalid(); // the descriptor now belongs to the SafeFileHandle
+            using var server = build(shared);
             return Run(server, channel);
         }
 #pragma warning disable CA1031 // The one catch-all of a worker process: whatever escapes is logged, then the exit code speaks.
@@ -47,8 +57,8 @@ public static class WorkerHost
         }
     }
 
-    /// <summary>Serves as the master asks over <paramref name="channel"/>; returns the exit code (0 after a
-    /// graceful stop, 1 when the master sent something it should not have).</summary>
+    /// <summary>Serves as the master asks over <paramref name="channel"/> (after the shared page); returns the
+    /// exit code (0 after a graceful stop, 1 when the master sent something it should not have).</summary>
     public static int Run(ServerContext server, WorkerChannel channel)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -3,6 +3,7 @@
 // watch processes itself (Supervisor and SpareWorkers do).
 
 using System.ComponentModel;
+using Skein.Server.Lifecycle;
 
 namespace Skein.Server.Processes;
 
@@ -12,6 +13,18 @@ public static class WorkerMaster
     /// <summary>Margin the master gives workers beyond their own shutdown deadline before killing them: a
     /// worker aborts its connections at the deadline and then needs a moment to close them and exit.</summary>
     public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The first messages to a new worker: the shared page, then (process-pool, hybrid) the
+    /// listening socket. A worker that died at once just misses them; its exit is handled as usual.</summary>
+    public static void Introduce(WorkerProcess worker, SharedSignal shared, Listener? listener)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(shared);
+        if (worker.TrySend(new WorkerMessage(WorkerMessageKind.Shared), shared.Handle) && listener is not null)
+        {
+            worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
+        }
+    }
 
     /// <summary>Runs <paramref name="supervisor"/> on the calling thread until <paramref name="stopping"/>
     /// fires. If the workers cannot be kept running (they die before becoming ready, or the program cannot

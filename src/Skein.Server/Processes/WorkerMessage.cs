@@ -21,6 +21,10 @@ public enum WorkerMessageKind : byte
 
     /// <summary>Master → worker: shut down gracefully (stop accepting, finish in-flight requests, exit 0).</summary>
     Stop = 4,
+
+    /// <summary>Master → worker, with the <see cref="SharedSignal"/> page attached: the state all processes
+    /// share. Always the first message a worker receives.</summary>
+    Shared = 5,
 }
 
 /// <summary>One message on a worker's channel: a kind and one number (a pid or a connection id).</summary>
