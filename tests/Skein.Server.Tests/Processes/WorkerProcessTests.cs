@@ -11,12 +11,17 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
+    // A per-connection worker (it reports ready, then waits for a connection) serving the system's temp folder.
+    private static WorkerLaunch Launch => WorkerLaunch.ForThisProgram(["-c", "process", "-f", Path.GetTempPath()]);
+
     [Fact]
     public async Task Worker_reports_ready_and_exits_on_stop()
     {
-        using var worker = WorkerProcess.Start(WorkerLaunch.ForThisProgram([]), 0, NullLogger.Instance);
+        using var shared = SharedSignal.Create();
+        using var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
         try
         {
+            WorkerMaster.Introduce(worker, shared, listener: null);
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             output.WriteLine($"worker {worker.Pid} ready after {worker.StartupTime!.Value.TotalMilliseconds:F0} ms");
             Assert.True(worker.RequestStop());
@@ -32,9 +37,11 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task Worker_exits_when_the_master_end_of_its_channel_closes()
     {
-        var worker = WorkerProcess.Start(WorkerLaunch.ForThisProgram([]), 0, NullLogger.Instance);
+        using var shared = SharedSignal.Create();
+        var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
         try
         {
+            WorkerMaster.Introduce(worker, shared, listener: null);
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             worker.Channel.Dispose(); // what the kernel does to the master's descriptors when it dies
             await worker.Exited.WaitAsync(Deadline);
