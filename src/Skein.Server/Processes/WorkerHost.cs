@@ -87,7 +87,7 @@ public static class WorkerHost
             fd?.Dispose();
             return 1;
         }
-        WatchMaster(server, channel);
+        using var exiting = WatchMaster(server, channel);
         // Blocking = true: if the master's accept left the socket non-blocking, .NET emulates blocking calls.
         var socket = new Socket(fd) { Blocking = true };
         server.ServeBlocking(socket);
@@ -109,7 +109,7 @@ public static class WorkerHost
         using var listener = Listener.FromShared(SharedListeningSocket.Prepare(fd), server.Log);
         server.Shutdown.OnStopAccepting(listener.Stop);
         channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
-        WatchMaster(server, channel);
+        using var exiting = WatchMaster(server, channel);
         model.Run(listener, server.Shutdown.Stopping);
         server.Shutdown.RequestStop("the listener stopped");
         server.Shutdown.WaitForConnections();
@@ -118,10 +118,13 @@ public static class WorkerHost
         return 0;
     }
 
-    // The channel's reader: Stop → graceful shutdown; end-of-file → the master is gone, shut down as well,
-    // and if that does not finish within the shutdown timeout (plus a margin), exit regardless.
-    private static void WatchMaster(ServerContext server, WorkerChannel channel)
+    // The channel's reader: Stop → graceful shutdown; end-of-file → the master is gone (or this process is
+    // closing the channel on its way out, which `exiting` tells apart). An orphan stops as gracefully as it
+    // can within OrphanGrace, then exits regardless: nobody supervises it any more, and a client is better
+    // served by a closed connection it can retry than by a process nobody will ever stop.
+    private static ExitSignal WatchMaster(ServerContext server, WorkerChannel channel)
     {
+        var exiting = new ExitSignal();
         var watcher = new Thread(() =>
         {
             while (channel.TryReceive(out var message, out var fd))
@@ -133,15 +136,41 @@ public static class WorkerHost
                     server.Shutdown.RequestStop("the master asked");
                 }
             }
+            if (exiting.IsSet)
+            {
+                return;
+            }
             ProcessLog.MasterGone(server.Log, Environment.ProcessId);
             server.Shutdown.RequestStop("the master is gone");
-            // A watchdog, not synchronization: this background thread never keeps the process alive; if the
-            // graceful shutdown has not ended the process by then, it ends it.
-            Thread.Sleep(server.Options.ShutdownTimeout + WorkerMaster.ExitMargin);
-            Environment.Exit(1);
+            // A watchdog, not synchronization: this background thread never keeps the process alive, and it
+            // ends the process if the shutdown has not done so in time.
+            var grace = server.Options.ShutdownTimeout < OrphanGrace ? server.Options.ShutdownTimeout : OrphanGrace;
+            if (!exiting.Wait(grace + TimeSpan.FromSeconds(1)))
+            {
+                Environment.Exit(1);
+            }
         })
         { IsBackground = true, Name = "master-channel" };
         watcher.Start();
+        return exiting;
+    }
+
+    /// <summary>How long a worker whose master died lets its in-flight requests run before it exits: 2 s.
+    /// Short on purpose (the shutdown timeout is for a supervised, orderly stop): an orphan must not linger.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(2);
+
+    // Set when the worker is on its way out, so the channel closing is not taken for the master's death.
+    private sealed class ExitSignal : IDisposable
+    {
+        private readonly ManualResetEventSlim _set = new();
+
+        public bool IsSet => _set.IsSet;
+
+        public void Set() => _set.Set();
+
+        public bool Wait(TimeSpan timeout) => _set.Wait(timeout);
+
+        public void Dispose() => _set.Set(); // never disposed for real: the watcher may still be waiting on it
     }
 
     // The terminal sends Ctrl-C (SIGINT) to the whole process group, workers included: the master leads that
