@@ -28,6 +28,9 @@ public sealed partial class UnixFdChannel : IDisposable
     private const int SOL_SOCKET = 1;
     private const int SCM_RIGHTS = 1;
     private const int MSG_NOSIGNAL = 0x4000;
+    private const int MSG_PEEK = 0x2;
+    private const int MSG_DONTWAIT = 0x40;
+    private const int EAGAIN = 11;
     private const int MSG_CTRUNC = 0x8;
     private const int MSG_TRUNC = 0x20;
     private const int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -180,6 +183,26 @@ public sealed partial class UnixFdChannel : IDisposable
         }
     }
 
+    /// <summary>True when a message (or end-of-file) is waiting to be received: <see cref="Receive"/> would
+    /// not block. Does not consume it.</summary>
+    public unsafe bool HasPending()
+    {
+        bool addedSelf = false;
+        try
+        {
+            _handle.DangerousAddRef(ref addedSelf);
+            byte probe;
+            return recv(Fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || Marshal.GetLastPInvokeError() is not (EAGAIN or EINTR);
+        }
+        finally
+        {
+            if (addedSelf)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Shuts both directions down: a thread blocked in <see cref="Receive"/> on this end returns 0,
     /// and the other end reads end-of-file. Safe to call more than once.</summary>
     public void Shutdown()
@@ -260,6 +283,9 @@ public sealed partial class UnixFdChannel : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint recvmsg(int sockfd, MsgHdr* msg, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint recv(int sockfd, byte* buffer, nuint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fcntl(int fd, int cmd, int arg);

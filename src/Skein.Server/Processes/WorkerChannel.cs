@@ -74,6 +74,9 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         return true;
     }
 
+    /// <summary>True when a message (or the master's end-of-file) is already waiting.</summary>
+    public bool HasPending => Channel.HasPending();
+
     /// <summary>Wakes a thread blocked in <see cref="TryReceive"/> (it returns false).</summary>
     public void Shutdown() => Channel.Shutdown();
 

@@ -3,9 +3,11 @@
 // with the same models and ConnectionLoop as any server, and stops when the master says so or dies.
 // It does not parse settings (Skein.Cli does) and starts no processes.
 
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using Skein.Server.Lifecycle;
 using Skein.Server.Models;
@@ -75,6 +77,17 @@ public static class WorkerHost
 
     private static int ServeOneConnection(ServerContext server, WorkerChannel channel)
     {
+        if (!channel.HasPending)
+        {
+            try
+            {
+                WarmUp(server); // only while no connection waits for this process
+            }
+            catch (Exception e) when (e is SocketException or IOException)
+            {
+                // Not fatal: the first client then pays the compile time, as without a warm-up.
+            }
+        }
         // Ready before the wait: this process is a spare until the master hands it a connection.
         channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
         if (!channel.TryReceive(out var message, out var fd) || message.Kind == WorkerMessageKind.Stop)
@@ -92,6 +105,26 @@ public static class WorkerHost
         var socket = new Socket(fd) { Blocking = true };
         server.ServeBlocking(socket);
         return 0;
+    }
+
+    // A fresh process compiles the whole request path (parser, connection loop, handler, file cache) on its
+    // first request. A spare serves one request to itself over loopback first, through a throwaway context
+    // (same handler, no logs), so that cost is paid while it waits instead of on its client's time.
+    private static void WarmUp(ServerContext server)
+    {
+        using var quiet = new ServerContext(server.Options with { AccessLog = null, Verbose = false }, server.Handler, NullLoggerFactory.Instance, server.Time);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        client.Send("GET / HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n"u8);
+        // One thread is enough: the request is already queued and the answer fits the loopback buffers.
+        quiet.ServeBlocking(listener.Accept());
+        var sink = new byte[16 * 1024];
+        while (client.Receive(sink) > 0)
+        {
+        }
     }
 
     private static int ServeListener(ServerContext server, WorkerChannel channel, IConcurrencyModel model)
