@@ -24,7 +24,7 @@ public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = nul
     {
         ArgumentNullException.ThrowIfNull(listener);
         _supervisor = new Supervisor(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => WorkerMaster.Introduce(worker, _shared, listener), server.Log);
+            worker => WorkerMaster.Prepare(worker, _shared), worker => WorkerMaster.Activate(worker, listener), server.Log);
         WorkerMaster.Supervise(_supervisor, server, stopping);
     }
 

@@ -23,7 +23,7 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
     public void Run(Listener listener, CancellationToken stopping)
     {
         _processes = new SpareWorkers(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => WorkerMaster.Introduce(worker, _shared, listener: null), server.Log);
+            worker => WorkerMaster.Prepare(worker, _shared), server.Log);
         _processes.Start();
         while (!stopping.IsCancellationRequested && server.TryAccept(listener, out var connection))
         {

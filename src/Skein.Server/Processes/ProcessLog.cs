@@ -46,6 +46,9 @@ internal static partial class ProcessLog
     [LoggerMessage(EventId = 3014, Level = LogLevel.Critical, Message = "worker {Pid} failed")]
     public static partial void WorkerFailed(ILogger log, int pid, Exception exception);
 
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "worker {Pid} started on standby")]
+    public static partial void StandbyStarted(ILogger log, int pid);
+
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "waiting up to {TimeoutSeconds:F0} s for {Count} worker processes to finish")]
     public static partial void WaitingForWorkers(ILogger log, int count, double timeoutSeconds);
 }

@@ -1,6 +1,7 @@
 // Supervision of a fixed set of long-lived worker processes (process-pool, hybrid): start N, replace any
 // that dies, stop them all gracefully. Like nginx's master process (ngx_reap_children respawns a worker
-// that exited). It does not know what the workers do: the model says what to send a new worker.
+// that exited), plus one standby process started ahead, because a .NET process takes far longer to start
+// than a fork. It does not know what the workers do: the model says how to prepare and activate one.
 
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,13 @@ namespace Skein.Server.Processes;
 
 /// <summary>
 /// Keeps <c>count</c> workers running. Each slot waits on its worker's exit (no polling): a worker that
-/// dies while the server runs is logged and replaced at once. Workers that keep dying before they report
-/// ready (a broken configuration) make <see cref="RunAsync"/> fail instead of respawning forever.
+/// dies while the server runs is logged and replaced at once — by the standby, a worker started and
+/// prepared ahead (given the shared state, not yet the listening socket), so the replacement serves within
+/// milliseconds instead of after a .NET start-up; a new standby is then started. Workers that keep dying
+/// before they report ready (a broken configuration) make <see cref="RunAsync"/> fail instead of
+/// respawning forever.
 /// </summary>
-public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProcess> onStarted, ILogger log)
+public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProcess> prepare, Action<WorkerProcess> activate, ILogger log)
 {
     /// <summary>Consecutive workers that may die before becoming ready before the supervisor gives up.
     /// 5: enough to ride out a transient failure, few enough to stop a crash loop within seconds.</summary>
@@ -19,6 +23,8 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
 
     private readonly Lock _gate = new();
     private readonly WorkerProcess?[] _slots = new WorkerProcess?[count];
+    private WorkerProcess? _standby;
+    private bool _stopping;
     private int _failedStarts;
 
     /// <summary>The workers alive now (a snapshot).</summary>
@@ -28,7 +34,7 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
         {
             lock (_gate)
             {
-                return [.. _slots.OfType<WorkerProcess>().Where(w => !w.HasExited)];
+                return [.. _slots.OfType<WorkerProcess>().Append(_standby).OfType<WorkerProcess>().Where(w => !w.HasExited)];
             }
         }
     }
@@ -58,6 +64,10 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
     /// exit, then kills the rest. True if all exited by themselves.</summary>
     public async Task<bool> StopAsync(TimeSpan timeout)
     {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
         var workers = Workers;
         if (workers.Count > 0)
         {
@@ -93,16 +103,23 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
     private async Task KeepSlotAsync(int slot, CancellationToken stopping)
     {
         var stopped = Task.Delay(Timeout.Infinite, stopping);
+        var first = true;
         while (!stopping.IsCancellationRequested)
         {
-            var worker = WorkerProcess.Start(launch, slot, log);
+            // The first round starts fresh workers (the standby is for replacements); later rounds take the standby.
+            var worker = (first ? null : TakeStandby()) ?? StartPrepared();
             lock (_gate)
             {
                 _slots[slot]?.Dispose();
                 _slots[slot] = worker;
             }
             ProcessLog.WorkerStarted(log, worker.Pid, slot);
-            onStarted(worker);
+            activate(worker);
+            if (first && slot == _slots.Length - 1)
+            {
+                ReplaceStandby();
+            }
+            first = false;
 
             if (await Task.WhenAny(worker.Exited, stopped) == stopped)
             {
@@ -122,5 +139,55 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
             }
             ProcessLog.WorkerDied(log, worker.Pid, slot, exit);
         }
+    }
+
+    private WorkerProcess StartPrepared()
+    {
+        var worker = WorkerProcess.Start(launch, 0, log);
+        prepare(worker);
+        return worker;
+    }
+
+    // The standby if it is alive (a new one is started in its place), else null.
+    private WorkerProcess? TakeStandby()
+    {
+        WorkerProcess? standby;
+        lock (_gate)
+        {
+            standby = _standby;
+            _standby = null;
+        }
+        if (standby is { HasExited: true })
+        {
+            standby.Dispose();
+            standby = null;
+        }
+        ReplaceStandby();
+        return standby;
+    }
+
+    private void ReplaceStandby()
+    {
+        WorkerProcess fresh;
+        try
+        {
+            fresh = StartPrepared();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            ProcessLog.SpawnFailed(log, e.Message);
+            return; // the next replacement starts from scratch instead
+        }
+        lock (_gate)
+        {
+            if (!_stopping && _standby is null)
+            {
+                _standby = fresh;
+                ProcessLog.StandbyStarted(log, fresh.Pid);
+                return;
+            }
+        }
+        fresh.RequestStop();
+        fresh.Dispose();
     }
 }

@@ -79,14 +79,7 @@ public static class WorkerHost
     {
         if (!channel.HasPending)
         {
-            try
-            {
-                WarmUp(server); // only while no connection waits for this process
-            }
-            catch (Exception e) when (e is SocketException or IOException)
-            {
-                // Not fatal: the first client then pays the compile time, as without a warm-up.
-            }
+            TryWarmUp(server); // only while no connection waits for this process
         }
         // Ready before the wait: this process is a spare until the master hands it a connection.
         channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
@@ -110,6 +103,18 @@ public static class WorkerHost
     // A fresh process compiles the whole request path (parser, connection loop, handler, file cache) on its
     // first request. A spare serves one request to itself over loopback first, through a throwaway context
     // (same handler, no logs), so that cost is paid while it waits instead of on its client's time.
+    private static void TryWarmUp(ServerContext server)
+    {
+        try
+        {
+            WarmUp(server);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // Not fatal: the first client then pays the compile time, as without a warm-up.
+        }
+    }
+
     private static void WarmUp(ServerContext server)
     {
         using var quiet = new ServerContext(server.Options with { AccessLog = null, Verbose = false }, server.Handler, NullLoggerFactory.Instance, server.Time);
@@ -129,6 +134,10 @@ public static class WorkerHost
 
     private static int ServeListener(ServerContext server, WorkerChannel channel, IConcurrencyModel model)
     {
+        if (!channel.HasPending)
+        {
+            TryWarmUp(server); // a standby: it waits for the listening socket until a worker dies
+        }
         if (!channel.TryReceive(out var message, out var fd) || message.Kind == WorkerMessageKind.Stop)
         {
             fd?.Dispose();

@@ -14,16 +14,21 @@ public static class WorkerMaster
     /// worker aborts its connections at the deadline and then needs a moment to close them and exit.</summary>
     public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
-    /// <summary>The first messages to a new worker: the shared page, then (process-pool, hybrid) the
-    /// listening socket. A worker that died at once just misses them; its exit is handled as usual.</summary>
-    public static void Introduce(WorkerProcess worker, SharedSignal shared, Listener? listener)
+    /// <summary>The first message to every new worker: the shared page. A worker that died at once just
+    /// misses it; its exit is handled as usual.</summary>
+    public static void Prepare(WorkerProcess worker, SharedSignal shared)
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(shared);
-        if (worker.TrySend(new WorkerMessage(WorkerMessageKind.Shared), shared.Handle) && listener is not null)
-        {
-            worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
-        }
+        worker.TrySend(new WorkerMessage(WorkerMessageKind.Shared), shared.Handle);
+    }
+
+    /// <summary>Puts a prepared pool or hybrid worker to work: sends it the listening socket.</summary>
+    public static void Activate(WorkerProcess worker, Listener listener)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(listener);
+        worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
     }
 
     /// <summary>Runs <paramref name="supervisor"/> on the calling thread until <paramref name="stopping"/>

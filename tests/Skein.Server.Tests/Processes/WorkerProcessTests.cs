@@ -21,7 +21,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         using var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
         try
         {
-            WorkerMaster.Introduce(worker, shared, listener: null);
+            WorkerMaster.Prepare(worker, shared);
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             output.WriteLine($"worker {worker.Pid} ready after {worker.StartupTime!.Value.TotalMilliseconds:F0} ms");
             Assert.True(worker.RequestStop());
@@ -41,7 +41,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
         try
         {
-            WorkerMaster.Introduce(worker, shared, listener: null);
+            WorkerMaster.Prepare(worker, shared);
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             worker.Channel.Dispose(); // what the kernel does to the master's descriptors when it dies
             await worker.Exited.WaitAsync(Deadline);
