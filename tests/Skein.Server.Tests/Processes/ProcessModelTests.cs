@@ -41,8 +41,9 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"worker {old} (slot 0) was killed by signal 9 (SIGKILL); starting a replacement", server.Output, StringComparison.Ordinal);
         Assert.NotEqual(old, ActiveWorker(server));
         await WorkersAsync(server, 2); // and a new standby
-        // The standby takes over at once, so this holds even on a loaded machine.
-        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        // The standby takes over at once: ~0.1 s on a quiet machine, under 1 s with the suite running; the
+        // bound is looser still because other builds share these two cores (docs/processes.md).
+        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
     }
 
     [Theory]
