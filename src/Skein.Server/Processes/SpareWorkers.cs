@@ -89,7 +89,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         WorkerProcess worker;
         try
         {
-            worker = WorkerProcess.Start(launch, slot: 0, log);
+            worker = WorkerProcess.Start(launch, log);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {

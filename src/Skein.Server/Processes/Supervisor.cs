@@ -143,7 +143,7 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
 
     private WorkerProcess StartPrepared()
     {
-        var worker = WorkerProcess.Start(launch, 0, log);
+        var worker = WorkerProcess.Start(launch, log);
         prepare(worker);
         return worker;
     }

@@ -24,12 +24,11 @@ public sealed class WorkerProcess : IDisposable
 
     private readonly ILogger? _log;
 
-    private WorkerProcess(Process process, WorkerChannel channel, int slot, long startedAt, ILogger? log)
+    private WorkerProcess(Process process, WorkerChannel channel, long startedAt, ILogger? log)
     {
         _log = log;
         _process = process;
         Channel = channel;
-        Slot = slot;
         _startedAt = startedAt;
         Pid = process.Id;
         Exited = process.WaitForExitAsync();
@@ -39,9 +38,6 @@ public sealed class WorkerProcess : IDisposable
 
     /// <summary>The worker's process id.</summary>
     public int Pid { get; }
-
-    /// <summary>The supervisor's slot this worker fills (0 for per-connection processes).</summary>
-    public int Slot { get; }
 
     /// <summary>The master's end of the worker's channel.</summary>
     public WorkerChannel Channel { get; }
@@ -63,7 +59,7 @@ public sealed class WorkerProcess : IDisposable
 
     /// <summary>Starts <c>skein worker</c> as <paramref name="launch"/> says, with a fresh channel.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-    public static WorkerProcess Start(WorkerLaunch launch, int slot = 0, ILogger? log = null)
+    public static WorkerProcess Start(WorkerLaunch launch, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         var (master, child) = UnixFdChannel.CreatePair();
@@ -81,7 +77,7 @@ public sealed class WorkerProcess : IDisposable
                         ?? throw new InvalidOperationException($"Process.Start returned no process for {launch}");
                 } // the master's copy of the child's end is closed here: only the child holds it now
             }
-            return new WorkerProcess(process, new WorkerChannel(master), slot, startedAt, log);
+            return new WorkerProcess(process, new WorkerChannel(master), startedAt, log);
         }
         catch
         {

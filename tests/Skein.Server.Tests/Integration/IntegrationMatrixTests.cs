@@ -125,8 +125,12 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
                 clients.Add(client);
                 await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
             }
-            await Deadline.UntilAsync(async () => (await RawClient.GetAsync(skein.Port, "/waiters")).Text.Trim() == Waiters.ToString(CultureInfo.InvariantCulture),
-                TimeSpan.FromSeconds(60), $"{Waiters} waiters");
+            // A process model starts a process per waiter (process) or 220 workers (process-pool) first: ~0.2 s
+            // of CPU each, ~20 s on two idle cores (docs/processes.md), and the count's own connection waits
+            // behind them; so each poll may take as long as the whole wait.
+            var waitersDeadline = TimeSpan.FromSeconds(90);
+            await Deadline.UntilAsync(async () => (await RawClient.GetAsync(skein.Port, "/waiters", waitersDeadline)).Text.Trim() == Waiters.ToString(CultureInfo.InvariantCulture),
+                waitersDeadline, $"{Waiters} waiters");
             var notify = await RawClient.GetAsync(skein.Port, "/notify");
             Assert.Equal(200, notify.Status);
             Assert.Equal(Waiters.ToString(CultureInfo.InvariantCulture), notify.Text.Trim());

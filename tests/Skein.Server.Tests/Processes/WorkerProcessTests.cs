@@ -18,7 +18,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     public async Task Worker_reports_ready_and_exits_on_stop()
     {
         using var shared = SharedSignal.Create();
-        using var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
+        using var worker = WorkerProcess.Start(Launch, NullLogger.Instance);
         try
         {
             WorkerMaster.Prepare(worker, shared);
@@ -38,7 +38,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     public async Task Worker_exits_when_the_master_end_of_its_channel_closes()
     {
         using var shared = SharedSignal.Create();
-        var worker = WorkerProcess.Start(Launch, 0, NullLogger.Instance);
+        var worker = WorkerProcess.Start(Launch, NullLogger.Instance);
         try
         {
             WorkerMaster.Prepare(worker, shared);
