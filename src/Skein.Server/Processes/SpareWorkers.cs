@@ -41,23 +41,50 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         }
     }
 
-    /// <summary>Takes a process for connection <paramref name="connectionId"/> and starts a spare to
-    /// replace it. Null when none could be started (the error is logged).</summary>
+    /// <summary>Takes a process for connection <paramref name="connectionId"/> (starting one when no spare is
+    /// left) and arranges its replacement. Null when none could be started (the error is logged).</summary>
     public WorkerProcess? TryTake(long connectionId)
     {
-        TryAddSpare();
-        lock (_gate)
+        while (true)
         {
-            while (_spares.TryDequeue(out var worker))
+            WorkerProcess? worker = null;
+            lock (_gate)
             {
-                if (!worker.HasExited)
+                while (worker is null && _spares.TryDequeue(out var spare))
+                {
+                    worker = spare.HasExited ? null : spare;
+                }
+                if (worker is not null)
                 {
                     _busy[worker] = connectionId;
-                    return worker;
                 }
             }
+            if (worker is null)
+            {
+                // No spare left (a burst): start one now; it takes this connection and the next spare is not
+                // started before it is ready.
+                if (!TryAddSpare())
+                {
+                    return null;
+                }
+                continue;
+            }
+            // The replacement spare starts once the taken process is ready: in a burst, processes that already
+            // have a client get the CPU before spares for clients that have not come yet.
+            if (worker.Ready.IsCompleted)
+            {
+                TryAddSpare();
+            }
+            else
+            {
+                lock (_gate)
+                {
+                    _watchers.Add(worker.Ready.ContinueWith(_ => TryAddSpare(), CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+                }
+            }
+            return worker;
         }
-        return null;
     }
 
     /// <summary>Stops every spare and busy process: Stop message (a busy one finishes its request first),
@@ -84,8 +111,15 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         return inTime;
     }
 
-    private void TryAddSpare()
+    private bool TryAddSpare()
     {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+        }
         WorkerProcess worker;
         try
         {
@@ -94,7 +128,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
             ProcessLog.SpawnFailed(log, e.Message);
-            return;
+            return false;
         }
         onStarted(worker);
         lock (_gate)
@@ -104,12 +138,13 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
                 // Shutdown began meanwhile: this one is not needed.
                 worker.RequestStop();
                 worker.Dispose();
-                return;
+                return false;
             }
             _spares.Enqueue(worker);
             _watchers.Add(WatchAsync(worker));
             _watchers.RemoveAll(t => t.IsCompleted);
         }
+        return true;
     }
 
     private async Task WatchAsync(WorkerProcess worker)
