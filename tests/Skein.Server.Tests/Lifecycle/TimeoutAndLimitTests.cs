@@ -118,7 +118,7 @@ public sealed class TimeoutAndLimitTests : IDisposable
                         }
                     }
                     tick++;
-                    await Task.Delay(200);
+                    await Task.Delay(200); // the trickle's pace (one byte per client every 200 ms): the behaviour under test
                 }
             });
             await Deadline.UntilAsync(() => server.Server.Connections.Count >= 200, Deadline.Default, "200 slow connections accepted");
