@@ -2,7 +2,6 @@
 // listening socket. This file is the master's side; the worker's side is WorkerHost, which runs the
 // async model with one loop over the shared socket.
 
-using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
 namespace Skein.Server.Models;
@@ -14,23 +13,4 @@ namespace Skein.Server.Models;
 /// processes use every core. A CPU-bound handler stalls only its own worker's loop; a crash loses only its
 /// worker's connections, and the master starts a replacement.
 /// </summary>
-public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel, IDisposable
-{
-    private readonly SharedSignal _shared = SharedSignal.Create();
-    private Supervisor? _supervisor;
-
-    /// <inheritdoc/>
-    public void Run(Listener listener, CancellationToken stopping)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        _supervisor = new Supervisor(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => WorkerMaster.Prepare(worker, _shared), worker => WorkerMaster.Activate(worker, listener), server.Log);
-        WorkerMaster.Supervise(_supervisor, server, stopping);
-    }
-
-    /// <inheritdoc/>
-    public bool Join(TimeSpan timeout) => _supervisor is null || WorkerMaster.Stop(_supervisor, server, timeout);
-
-    /// <summary>Releases the shared page's descriptor.</summary>
-    public void Dispose() => _shared.Dispose();
-}
+public sealed class HybridModel(ServerContext server, WorkerLaunch? launch = null) : SharedSocketMaster(server, launch);

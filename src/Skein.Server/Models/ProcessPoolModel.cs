@@ -2,7 +2,6 @@
 // serves one connection at a time with blocking I/O. This file is the master's side; the worker's side
 // is WorkerHost, which runs the single model over the shared socket.
 
-using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
 namespace Skein.Server.Models;
@@ -15,23 +14,4 @@ namespace Skein.Server.Models;
 /// supervises, replacing a worker that dies, and leads shutdown. A crash takes down one worker's
 /// connection, never the server.
 /// </summary>
-public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch = null) : IConcurrencyModel, IDisposable
-{
-    private readonly SharedSignal _shared = SharedSignal.Create();
-    private Supervisor? _supervisor;
-
-    /// <inheritdoc/>
-    public void Run(Listener listener, CancellationToken stopping)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        _supervisor = new Supervisor(launch ?? WorkerLaunch.ForThisServer(), server.Options.EffectiveWorkers,
-            worker => WorkerMaster.Prepare(worker, _shared), worker => WorkerMaster.Activate(worker, listener), server.Log);
-        WorkerMaster.Supervise(_supervisor, server, stopping);
-    }
-
-    /// <inheritdoc/>
-    public bool Join(TimeSpan timeout) => _supervisor is null || WorkerMaster.Stop(_supervisor, server, timeout);
-
-    /// <summary>Releases the shared page's descriptor.</summary>
-    public void Dispose() => _shared.Dispose();
-}
+public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch = null) : SharedSocketMaster(server, launch);
