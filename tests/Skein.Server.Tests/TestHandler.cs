@@ -23,6 +23,12 @@ internal sealed class TestHandler : IHttpHandler, IDisposable
 
     public byte[] FileBytes { get; }
 
+    /// <summary>Requests to /sleep that reached the handler and have not returned: a test waits on it to know
+    /// a request is in flight (the connection being accepted is not enough: its bytes may not be read yet).</summary>
+    public int Sleeping => Volatile.Read(ref _sleeping);
+
+    private int _sleeping;
+
     public async ValueTask<HttpResponse> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         switch (request.Path)
@@ -37,7 +43,15 @@ internal sealed class TestHandler : IHttpHandler, IDisposable
                 }
             case "/sleep":
                 var ms = int.Parse(request.QueryString.Split('=')[1], CultureInfo.InvariantCulture);
-                await Task.Delay(ms, cancellationToken);
+                Interlocked.Increment(ref _sleeping);
+                try
+                {
+                    await Task.Delay(ms, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sleeping);
+                }
                 return HttpResponse.Text(200, "slept\n");
             case "/throw":
                 throw new InvalidOperationException("boom");

@@ -59,7 +59,7 @@ public sealed class ShutdownTests : IDisposable
         {
             using var busy = await RawClient.ConnectAsync(server.Port);
             await busy.SendAsync("GET /sleep?ms=60000 HTTP/1.1\r\nHost: x\r\n\r\n");
-            await Deadline.UntilAsync(() => server.Server.Connections.Count == 1, Deadline.Default, "the request in flight");
+            await Deadline.UntilAsync(() => _handler.Sleeping == 1, Deadline.Default, "the request in flight");
             var clock = Stopwatch.StartNew();
             Assert.Equal(0, await server.StopAsync(TimeSpan.FromSeconds(10)));
             Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(8));
