@@ -89,28 +89,13 @@ public sealed class ServeArguments
         "Seconds in-flight requests get to finish after Ctrl-C or SIGTERM (.NET host's default).");
 
     /// <summary>--max-connections</summary>
-    public Option<int> MaxConnections { get; } = new("--max-connections")
-    {
-        Description = "Most open connections; more get 503 and are closed.",
-        HelpName = "n",
-        DefaultValueFactory = _ => ServerDefaults.MaxConnections,
-    };
+    public Option<int> MaxConnections { get; } = Count("--max-connections", ServerDefaults.MaxConnections, "Most open connections; more get 503 and are closed.");
 
     /// <summary>--backlog</summary>
-    public Option<int> Backlog { get; } = new("--backlog")
-    {
-        Description = "Listen backlog (nginx's default; capped by net.core.somaxconn).",
-        HelpName = "n",
-        DefaultValueFactory = _ => ServerDefaults.Backlog,
-    };
+    public Option<int> Backlog { get; } = Count("--backlog", ServerDefaults.Backlog, "Listen backlog (nginx's default; capped by net.core.somaxconn).");
 
     /// <summary>--queue</summary>
-    public Option<int> Queue { get; } = new("--queue")
-    {
-        Description = "thread-pool: connections that may wait for a free worker; more get a quick 503.",
-        HelpName = "n",
-        DefaultValueFactory = _ => ServerDefaults.QueueCapacity,
-    };
+    public Option<int> Queue { get; } = Count("--queue", ServerDefaults.QueueCapacity, "thread-pool: connections that may wait for a free worker; more get a quick 503.");
 
     /// <summary>--max-request-line</summary>
     public Option<int> MaxRequestLine { get; } = Bytes("--max-request-line", LimitDefaults.MaxRequestLineBytes, "Longest request line in bytes (414 beyond).");
@@ -122,12 +107,7 @@ public sealed class ServeArguments
     public Option<int> MaxHeaderBytes { get; } = Bytes("--max-header-bytes", LimitDefaults.MaxHeaderBytes, "Largest header section in bytes (431 beyond).");
 
     /// <summary>--max-headers</summary>
-    public Option<int> MaxHeaders { get; } = new("--max-headers")
-    {
-        Description = "Most header fields (431 beyond).",
-        HelpName = "n",
-        DefaultValueFactory = _ => LimitDefaults.MaxHeaderCount,
-    };
+    public Option<int> MaxHeaders { get; } = Count("--max-headers", LimitDefaults.MaxHeaderCount, "Most header fields (431 beyond).");
 
     /// <summary>--max-body</summary>
     public Option<long> MaxBody { get; } = new("--max-body")
@@ -235,10 +215,14 @@ public sealed class ServeArguments
         DefaultValueFactory = _ => defaultValue.TotalSeconds,
     };
 
-    private static Option<int> Bytes(string name, int defaultValue, string description) => new(name)
+    private static Option<int> Bytes(string name, int defaultValue, string description) => Sized(name, "bytes", defaultValue, description);
+
+    private static Option<int> Count(string name, int defaultValue, string description) => Sized(name, "n", defaultValue, description);
+
+    private static Option<int> Sized(string name, string helpName, int defaultValue, string description) => new(name)
     {
         Description = description,
-        HelpName = "bytes",
+        HelpName = helpName,
         DefaultValueFactory = _ => defaultValue,
     };
 
