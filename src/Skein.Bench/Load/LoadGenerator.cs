@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Skein.Bench.Latency;
 
 namespace Skein.Bench.Load;
 
@@ -74,7 +75,7 @@ public static class LoadGenerator
             }
             onProgress?.Invoke(Snapshot(workers, start, settings.Duration));
 
-            var latency = new LatencyHistogram();
+            var latency = LatencyHistograms.Create();
             long requests = 0, bytes = 0, connect = 0, read = 0, write = 0, timeout = 0, non2xx = 0;
             foreach (var w in workers)
             {

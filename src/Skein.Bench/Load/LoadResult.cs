@@ -1,4 +1,7 @@
 // LoadResult: what one load run measured. A value; rendering lives in Reports/.
+using HdrHistogram;
+using Skein.Bench.Latency;
+
 namespace Skein.Bench.Load;
 
 /// <summary>The outcome of a load run.</summary>
@@ -9,7 +12,7 @@ namespace Skein.Bench.Load;
 /// <param name="Errors">Failures by kind.</param>
 /// <param name="Latency">Latency of each complete response in nanoseconds; under a rate, measured from
 /// when the request was scheduled, otherwise from when it was started.</param>
-public sealed record LoadResult(LoadSettings Settings, TimeSpan Elapsed, long Requests, long BytesRead, ErrorCounts Errors, LatencyHistogram Latency)
+public sealed record LoadResult(LoadSettings Settings, TimeSpan Elapsed, long Requests, long BytesRead, ErrorCounts Errors, HistogramBase Latency)
 {
     /// <summary>Complete responses per second.</summary>
     public double RequestsPerSecond => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
@@ -18,5 +21,8 @@ public sealed record LoadResult(LoadSettings Settings, TimeSpan Elapsed, long Re
     public double BytesPerSecond => Elapsed > TimeSpan.Zero ? BytesRead / Elapsed.TotalSeconds : 0;
 
     /// <summary>The latency at <paramref name="percentile"/> in milliseconds.</summary>
-    public double LatencyMs(double percentile) => Latency.ValueAtPercentile(percentile) / 1e6;
+    public double LatencyMs(double percentile) => LatencyHistograms.Milliseconds(Latency, percentile);
+
+    /// <summary>The slowest response in milliseconds (to the histogram's precision).</summary>
+    public double MaxLatencyMs => LatencyHistograms.Milliseconds(Latency, 100);
 }

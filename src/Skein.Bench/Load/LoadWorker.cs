@@ -4,8 +4,10 @@
 // from the scheduled send time (wrk2's coordinated-omission correction). It is not thread-safe: exactly one
 // thread calls Run; others may only read the progress counters.
 using System.Runtime.InteropServices;
+using HdrHistogram;
 using Skein.Bench.Http;
 using Skein.Bench.Interop;
+using Skein.Bench.Latency;
 
 namespace Skein.Bench.Load;
 
@@ -50,7 +52,7 @@ internal sealed unsafe class LoadWorker : IDisposable
         _events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Libc.EpollEventSize));
     }
 
-    public LatencyHistogram Histogram { get; } = new();
+    public HistogramBase Histogram { get; } = LatencyHistograms.Create();
 
     // Written only by the load thread; read by the progress reporter (64-bit reads do not tear on 64-bit).
     public long Requests;
@@ -361,7 +363,7 @@ internal sealed unsafe class LoadWorker : IDisposable
     private void OnResponse(Connection c, bool keepOpen)
     {
         long now = Now();
-        Histogram.Record((long)((now - c.IntendedAt) * _plan.NsPerTick));
+        LatencyHistograms.Record(Histogram, (long)((now - c.IntendedAt) * _plan.NsPerTick));
         Requests++;
         int status = c.Parser.StatusCode;
         if (status is < 200 or > 299)

@@ -2,6 +2,7 @@
 // documented in docs/tools.md). It does not measure anything and holds no state.
 using System.Globalization;
 using System.Text.Json;
+using Skein.Bench.Latency;
 using Skein.Bench.Load;
 using Spectre.Console;
 
@@ -45,9 +46,9 @@ public static class BenchReport
         {
             json.WriteNumber(PercentileKey(p), Math.Round(result.LatencyMs(p), 4));
         }
-        json.WriteNumber("max", Math.Round(result.Latency.Max / 1e6, 4));
-        json.WriteNumber("mean", Math.Round(result.Latency.Mean / 1e6, 4));
-        json.WriteNumber("stdev", Math.Round(result.Latency.StandardDeviation / 1e6, 4));
+        json.WriteNumber("max", Math.Round(result.MaxLatencyMs, 4));
+        json.WriteNumber("mean", Math.Round(LatencyHistograms.MeanMilliseconds(result.Latency), 4));
+        json.WriteNumber("stdev", Math.Round(LatencyHistograms.StandardDeviationMilliseconds(result.Latency), 4));
         json.WriteEndObject();
         json.WriteStartObject("errors");
         json.WriteNumber("connect", result.Errors.Connect);
@@ -90,8 +91,8 @@ public static class BenchReport
         {
             latency.AddRow($"p{p.ToString("0.##", CultureInfo.InvariantCulture)}", result.LatencyMs(p).ToString("0.000", CultureInfo.InvariantCulture));
         }
-        latency.AddRow("max", (result.Latency.Max / 1e6).ToString("0.000", CultureInfo.InvariantCulture));
-        latency.AddRow("mean ± stdev", $"{(result.Latency.Mean / 1e6).ToString("0.000", CultureInfo.InvariantCulture)} ± {(result.Latency.StandardDeviation / 1e6).ToString("0.000", CultureInfo.InvariantCulture)}");
+        latency.AddRow("max", result.MaxLatencyMs.ToString("0.000", CultureInfo.InvariantCulture));
+        latency.AddRow("mean ± stdev", $"{LatencyHistograms.MeanMilliseconds(result.Latency).ToString("0.000", CultureInfo.InvariantCulture)} ± {LatencyHistograms.StandardDeviationMilliseconds(result.Latency).ToString("0.000", CultureInfo.InvariantCulture)}");
         console.Write(latency);
 
         var errors = new Table().Border(TableBorder.Rounded).AddColumn("Errors").AddColumn(new TableColumn("Count").RightAligned());

@@ -3,6 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Skein.Bench;
+using Skein.Bench.Latency;
 using Skein.Bench.Load;
 using Skein.Bench.Reports;
 using Spectre.Console;
@@ -23,10 +24,11 @@ internal static class BenchCommand
         var headers = new Option<string[]>("--header", "-H") { Description = "Extra request header 'Name: value' (repeatable).", AllowMultipleArgumentsPerToken = false };
         var timeout = new Option<string>("--timeout") { Description = "A request without a response after this long is a timeout (default 2s, like wrk).", DefaultValueFactory = _ => "2s" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/tools.md) instead of tables." };
+        var hgrm = new Option<string?>("--hgrm") { Description = "Also write the latency percentile distribution to FILE in wrk2's .hgrm format (milliseconds), for HdrHistogram's plotter.", HelpName = "FILE" };
 
         var command = new Command("bench", "Load an HTTP/1.1 server like wrk (or wrk2 with -R) and report requests/s and latency percentiles.")
         {
-            url, connections, threads, duration, rate, close, headers, timeout, json,
+            url, connections, threads, duration, rate, close, headers, timeout, json, hgrm,
         };
         command.SetAction(parse =>
         {
@@ -74,6 +76,10 @@ internal static class BenchCommand
                 {
                     result = RunWithProgress(settings, cancel.Token);
                     BenchReport.WriteTable(result, AnsiConsole.Console);
+                }
+                if (parse.GetValue(hgrm) is { } hgrmPath)
+                {
+                    LatencyHistograms.WriteHgrm(result.Latency, hgrmPath);
                 }
                 return 0;
             }
