@@ -1,7 +1,6 @@
 // FsCheck properties of the core (our guard page): any split of a stream parses exactly as the whole
 // stream does, and arbitrary or mutated bytes end in requests or an HttpProtocolException, never another
 // exception, and the same outcome however they are split.
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using Skein.Testing;
@@ -10,35 +9,13 @@ namespace Skein.Http.Tests;
 
 public sealed class PropertyTests
 {
-    private static readonly DateTimeOffset Fixed = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     // Requests that keep the connection open, so any of them can be followed by another.
     private static readonly byte[][] Persistent =
         [.. HttpCases.Valid.Where(c => c.KeepAlive).Select(c => HttpCases.Bytes(c.Raw))];
 
     private static Config Runs(int count) => Config.QuickThrowOnFailure.WithMaxTest(count);
 
-    /// <summary>Everything a client could observe: the requests, the responses and how it ended.</summary>
-    private sealed record Outcome(string Requests, string Responses, string Ending);
-
-    private static Outcome Run(byte[] stream, IEnumerable<int> cuts)
-    {
-        using var feeder = new Feeder(time: new ManualTime(Fixed));
-        string ending;
-        try
-        {
-            feeder.FeedSplit(stream, cuts);
-            ending = feeder.Closed ? "closed" : "open";
-        }
-        catch (HttpProtocolException error)
-        {
-            ending = error.Reason.ToString();
-        }
-        return new(
-            string.Join("\n---\n", feeder.Requests),
-            Encoding.Latin1.GetString(feeder.Output.WrittenSpan),
-            ending);
-    }
+    private static FeedOutcome Run(byte[] stream, IEnumerable<int> cuts) => FeedOutcome.Of(stream, cuts);
 
     private static Gen<int[]> CutsOf(int length) =>
         Gen.ArrayOf(Gen.Choose(0, length)).Select(cuts => cuts.Distinct().Order().ToArray());

@@ -1,11 +1,14 @@
 // Test driver for the sans-I/O core: plays the part of a server's connection loop over byte arrays. It
 // keeps unconsumed input as a (possibly multi-segment) sequence, feeds it in the pieces a test chooses,
-// and records what the core made of each request. It asserts nothing itself.
+// and records what the core made of each request. It asserts nothing about requests itself; it throws
+// InvalidOperationException when the core breaks its calling contract (bytes left unconsumed by an
+// incomplete head, an empty Data slice, more calls than the bytes fed can justify: the bound on steps that
+// turns a would-be hang into a failure). Shared by the core's tests and the fuzz targets.
 using System.Buffers;
 using System.Text;
 using Skein.Http;
 
-namespace Skein.Http.Tests;
+namespace Skein.Testing;
 
 /// <summary>What the core produced for one request, as plain values.</summary>
 public sealed record ParsedRequest(
@@ -39,6 +42,8 @@ public sealed record ParsedRequest(
 public sealed class Feeder : IDisposable
 {
     private readonly List<byte[]> _pending = [];
+    private long _steps;
+    private long _stepBudget = 16;
     private readonly StringBuilder _body = new();
     private bool _inBody;
 
@@ -71,6 +76,9 @@ public sealed class Feeder : IDisposable
         {
             _pending.Add(piece.ToArray());
         }
+        // Every call into the core either consumes a byte, completes a request (which consumed bytes) or
+        // returns for more input: a few calls per byte and per piece are all any input can need.
+        _stepBudget += (4L * piece.Length) + 4;
         Pump();
     }
 
@@ -91,6 +99,16 @@ public sealed class Feeder : IDisposable
         for (var i = 0; i < bytes.Length; i++)
         {
             Feed(bytes.AsSpan(i, 1));
+        }
+    }
+
+    /// <summary>The client closed its side: tells the core, unless a response already closed the connection.
+    /// Throws <see cref="Skein.Http.HttpProtocolException"/> when that leaves a request unfinished.</summary>
+    public void EndInput()
+    {
+        if (!_stoppedByClose)
+        {
+            Connection.OnInputEnded();
         }
     }
 
@@ -118,6 +136,7 @@ public sealed class Feeder : IDisposable
         {
             return false;
         }
+        Step();
         var status = Connection.TryReadRequestHead(ref reader);
         HeadStatuses.Add(status);
         if (status == ParseStatus.NeedMoreData)
@@ -138,6 +157,7 @@ public sealed class Feeder : IDisposable
     {
         while (true)
         {
+            Step();
             switch (Connection.TryReadBody(ref reader, out var data))
             {
                 case BodyReadStatus.Data:
@@ -177,6 +197,14 @@ public sealed class Feeder : IDisposable
     }
 
     private bool _stoppedByClose;
+
+    private void Step()
+    {
+        if (++_steps > _stepBudget)
+        {
+            throw new InvalidOperationException($"The core made {_steps} calls for the input fed so far: no progress.");
+        }
+    }
 
     /// <summary>True once a response closed the connection.</summary>
     public bool Closed => _stoppedByClose;

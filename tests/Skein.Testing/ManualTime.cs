@@ -1,5 +1,5 @@
 // A TimeProvider whose clock moves only when a test says so, for the Date header. Not a timer source.
-namespace Skein.Http.Tests;
+namespace Skein.Testing;
 
 public sealed class ManualTime(DateTimeOffset now) : TimeProvider
 {
