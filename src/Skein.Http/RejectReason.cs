@@ -10,6 +10,9 @@ public enum RejectReason
     UnknownMethod,
     /// <summary>The request target is not origin-, absolute-, authority- or asterisk-form, or does not fit the method.</summary>
     InvalidRequestTarget,
+    /// <summary>A path whose ".." segments climb above the root ("/../x", "/a/%2e%2e/.."). RFC 3986 §5.2.4 would
+    /// stop at the root; nginx refuses with 400, and so does Skein: no browser sends one, it is a probe.</summary>
+    PathAboveRoot,
     /// <summary>The request target is longer than <see cref="HttpLimits.MaxRequestTargetBytes"/>.</summary>
     RequestTargetTooLong,
     /// <summary>The request line is longer than <see cref="HttpLimits.MaxRequestLineBytes"/> (the target fit).</summary>

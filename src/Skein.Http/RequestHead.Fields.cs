@@ -25,8 +25,9 @@ public sealed partial class RequestHead : IDisposable
     /// <summary>The request-target exactly as sent.</summary>
     public ReadOnlySpan<byte> Target => Slice(_target);
 
-    /// <summary>The path of the target, still percent-encoded (for absolute-form, the path after the
-    /// authority, "/" when empty; for asterisk-form, "*"; for authority-form, empty).</summary>
+    /// <summary>The path of the target without its dot segments (RFC 3986 §5.2.4: "/a/../b" is "/b"), otherwise
+    /// still percent-encoded as sent (for absolute-form, the path after the authority, "/" when empty; for
+    /// asterisk-form, "*"; for authority-form, empty). <see cref="Target"/> keeps the bytes as sent.</summary>
     public ReadOnlySpan<byte> Path => Slice(_path);
 
     /// <summary>The query after '?', without the '?'; empty when there is none.</summary>
@@ -105,21 +106,28 @@ public sealed partial class RequestHead : IDisposable
     /// <summary>Copies <paramref name="bytes"/> to the end of the stored head and returns their offset.</summary>
     internal int Append(ReadOnlySpan<byte> bytes)
     {
-        if (_length + bytes.Length > _bytes.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_length + bytes.Length, Math.Max(1024, _bytes.Length * 2)));
-            _bytes.AsSpan(0, _length).CopyTo(larger);
-            if (_bytes.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_bytes);
-            }
-            _bytes = larger;
-        }
+        EnsureCapacity(_length + bytes.Length);
         var offset = _length;
         bytes.CopyTo(_bytes.AsSpan(offset));
         _length += bytes.Length;
         return offset;
     }
+
+    /// <summary>Adds <paramref name="length"/> bytes to the end of the stored head for the parser to fill, and
+    /// returns their offset. May move the storage: take spans of earlier bytes again afterwards.</summary>
+    internal int Reserve(int length)
+    {
+        var offset = _length;
+        EnsureCapacity(_length + length);
+        _length += length;
+        return offset;
+    }
+
+    /// <summary>Gives back the stored bytes from <paramref name="length"/> on (the unused end of a <see cref="Reserve"/>).</summary>
+    internal void Truncate(int length) => _length = length;
+
+    /// <summary>The stored bytes from <paramref name="offset"/>, for the parser to write into what it reserved.</summary>
+    internal Span<byte> Writable(int offset, int length) => _bytes.AsSpan(offset, length);
 
     /// <summary>How many bytes are stored: the offset the next <see cref="Append"/> will return.</summary>
     internal int StoredLength => _length;
@@ -146,6 +154,21 @@ public sealed partial class RequestHead : IDisposable
             Array.Resize(ref _headers, _headers.Length * 2);
         }
         _headers[_headerCount++] = new(new(nameStart, nameLength), new(valueStart, valueLength));
+    }
+
+    private void EnsureCapacity(int capacity)
+    {
+        if (capacity <= _bytes.Length)
+        {
+            return;
+        }
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, Math.Max(1024, _bytes.Length * 2)));
+        _bytes.AsSpan(0, _length).CopyTo(larger);
+        if (_bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_bytes);
+        }
+        _bytes = larger;
     }
 
     private ref readonly HeaderEntry Entry(int index)

@@ -1,6 +1,7 @@
 // Guards the zero-allocation promise of the request path (issue 2): a browser GET parsed, answered with a
-// minimal head and reset allocates nothing once the connection's buffers are warm. BenchmarkDotNet shows
-// the same figure (docs/parser-benchmark.md); this test keeps it from regressing in CI.
+// minimal head and reset allocates nothing once the connection's buffers are warm; nor does a path whose dot
+// segments must be removed (issue 10). BenchmarkDotNet shows the same figure (docs/parser-benchmark.md); this
+// test keeps it from regressing in CI.
 using System.Buffers;
 using Skein.Testing;
 
@@ -10,8 +11,14 @@ public sealed class AllocationTests
 {
     [Fact]
     public void Browser_GET_cycle_allocates_nothing_once_warm()
+        => Assert.Equal(0, AllocatedOnceWarm(HttpCases.Bytes(HttpCases.BrowserGet)));
+
+    [Fact]
+    public void Removing_dot_segments_allocates_nothing_once_warm()
+        => Assert.Equal(0, AllocatedOnceWarm(HttpCases.Bytes("GET /docs/./a/../%2e%2E/index.html HTTP/1.1\r\nHost: h\r\n\r\n")));
+
+    private static long AllocatedOnceWarm(byte[] get)
     {
-        var get = HttpCases.Bytes(HttpCases.BrowserGet);
         var pipelined = get.Concat(get).Concat(get).ToArray();
         var output = new ArrayBufferWriter<byte>(4096);
         var headers = new ResponseHeaders();
@@ -40,6 +47,6 @@ public sealed class AllocationTests
         {
             Cycle(pipelined);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }

@@ -6,6 +6,7 @@ public sealed class RejectReasonTests
     [Theory]
     [InlineData(RejectReason.MalformedRequestLine, 400)]
     [InlineData(RejectReason.InvalidRequestTarget, 400)]
+    [InlineData(RejectReason.PathAboveRoot, 400)]
     [InlineData(RejectReason.MalformedHeader, 400)]
     [InlineData(RejectReason.WhitespaceBeforeColon, 400)]
     [InlineData(RejectReason.ObsoleteLineFolding, 400)]

@@ -82,6 +82,9 @@ public static class HttpCases
         new("every method", "DELETE /d HTTP/1.1\r\nHost: h\r\n\r\n", "DELETE", "/d", "/d", null, "h"),
         new("PATCH", "PATCH /d HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", "PATCH", "/d", "/d", null, "h", Body: "x"),
         new("TRACE", "TRACE / HTTP/1.1\r\nHost: h\r\n\r\n", "TRACE", "/", "/", null, "h"),
+        new("dot segments removed from the path", "GET /sub/../page.html?x=/../ HTTP/1.1\r\nHost: h\r\n\r\n", "GET", "/sub/../page.html?x=/../", "/page.html", "x=/../", "h"),
+        new("encoded dot segments removed", "GET /a/./b/%2E%2e/c%2e/ HTTP/1.1\r\nHost: h\r\n\r\n", "GET", "/a/./b/%2E%2e/c%2e/", "/a/c%2e/", null, "h"),
+        new("absolute-form path loses dot segments", "GET http://h/a/b/.. HTTP/1.1\r\nHost: h\r\n\r\n", "GET", "http://h/a/b/..", "/a/", null, "h"),
         new("Transfer-Encoding list ending in chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ,chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n", "POST", "/", "/", null, "h", Body: "z"),
     ];
 
@@ -103,6 +106,8 @@ public static class HttpCases
         ("non-token method", "GE(T / HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("non-ASCII in target", "GET /caf\u00e9 HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("relative target", "GET index.html HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("dot segments above the root", "GET /a/../../x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("encoded dot segment above the root", "GET /%2e%2E/x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("asterisk with GET", "GET * HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("CONNECT without port", "CONNECT example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", 400),
         ("CONNECT with origin-form", "CONNECT / HTTP/1.1\r\nHost: h\r\n\r\n", 400),

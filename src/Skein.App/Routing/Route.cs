@@ -4,7 +4,7 @@ using Skein.Http;
 
 namespace Skein.App.Routing;
 
-/// <summary>A path (compared with the raw, still-encoded request path, byte for byte) and the methods it serves.</summary>
+/// <summary>A path (compared byte for byte with the request path: dot segments removed, still encoded) and the methods it serves.</summary>
 internal sealed class Route
 {
     public Route(string path, bool isPrefix, IReadOnlyCollection<RequestMethod> methods, Endpoint endpoint)

@@ -1,6 +1,7 @@
 // A small router: method + exact path or prefix → endpoint, 405 with Allow when the path exists but the method
 // does not, OPTIONS answered from the same table, everything else to a fallback handler (the static files).
-// It does not decode paths: routes match the raw path, so "/%69o" is not "/io" (it falls through to the files,
+// It does not decode paths: routes match the path as the core left it (dot segments removed, RFC 3986 §5.2.4,
+// so "/x/../io" is "/io"; otherwise still encoded), so "/%69o" is not "/io" (it falls through to the files,
 // which decode it once and find no file).
 using System.Text;
 using Skein.Http;

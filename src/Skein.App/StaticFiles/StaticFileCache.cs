@@ -173,9 +173,11 @@ internal sealed class StaticFileCache
         return LookupStatus.Found;
     }
 
-    // Segment rules, on the decoded path (after the one decoding): no "." or "..", no backslash (a separator
-    // on Windows, and never needed in a URL), no dotfiles except /.well-known/ (they are usually secrets:
-    // .git, .env, .htpasswd; ASP.NET's PhysicalFileProvider hides them too).
+    // Segment rules, on the decoded path (after the one decoding): no backslash (a separator on Windows, and
+    // never needed in a URL), no dotfiles except /.well-known/ (they are usually secrets: .git, .env, .htpasswd;
+    // ASP.NET's PhysicalFileProvider hides them too), and no "." or "..". The core has already removed dot
+    // segments, "%2E" ones included, and refused a path above the root, so a "." or ".." here would mean a
+    // head that did not come from the core: it is refused all the same, since this is the root's last guard.
     private static LookupStatus CheckSegments(string path)
     {
         if (path.Contains('\\', StringComparison.Ordinal))

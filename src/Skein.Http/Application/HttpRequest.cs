@@ -37,7 +37,8 @@ public sealed class HttpRequest
     /// <summary>The request-target exactly as sent.</summary>
     public string Target => _target ??= Encoding.Latin1.GetString(Head.Target);
 
-    /// <summary>The path, still percent-encoded ("/a%20b"). Decode it exactly once, where it is used.</summary>
+    /// <summary>The path without dot segments ("/a/../b%20c" is "/b%20c", RFC 3986 §5.2.4), still percent-encoded.
+    /// Decode it exactly once, where it is used.</summary>
     public string Path => _path ??= Encoding.Latin1.GetString(Head.Path);
 
     /// <summary>The query without '?', or empty.</summary>

@@ -1,7 +1,8 @@
 // Parses one complete request line (RFC 9112 §3) that the connection has already copied into the head's
-// storage, and fills method, version, target form, target, path, query and (for absolute- and
-// authority-form) host. It does not find lines, count bytes across calls, or look at header fields.
+// storage, and fills method, version, target form, target, path (dot segments removed), query and (for
+// absolute- and authority-form) host. It does not find lines, count bytes across calls, or look at header fields.
 using System.Text;
+using Skein.Http.Semantics;
 
 namespace Skein.Http.Parsing;
 
@@ -201,11 +202,31 @@ internal static class RequestLineParser
         var question = pathAndQuery.IndexOf((byte)'?');
         if (question < 0)
         {
-            head.SetPath(start, pathAndQuery.Length);
+            SetPath(head, pathAndQuery, start);
             return;
         }
-        head.SetPath(start, question);
+        SetPath(head, pathAndQuery[..question], start);
         head.SetQuery(start + question + 1, pathAndQuery.Length - question - 1);
+    }
+
+    /// <summary>Sets the path, with its dot segments removed (RFC 3986 §5.2.4), here and only here, so routing
+    /// and files see the same path. Most paths have none and stay a slice of the target; otherwise the result
+    /// is stored after the line, and the target keeps the bytes as sent.</summary>
+    private static void SetPath(RequestHead head, ReadOnlySpan<byte> path, int start)
+    {
+        if (!DotSegments.Contains(path))
+        {
+            head.SetPath(start, path.Length);
+            return;
+        }
+        // Reserve may move the storage, so the source is taken again after it.
+        var offset = head.Reserve(path.Length);
+        if (!DotSegments.TryRemove(head.Stored(start, path.Length), head.Writable(offset, path.Length), out var written))
+        {
+            throw new HttpProtocolException(RejectReason.PathAboveRoot, "'..' climbs above the root");
+        }
+        head.Truncate(offset + written);
+        head.SetPath(offset, written);
     }
 
     /// <summary>Checks host [":" port] (RFC 3986 §3.2). Throws InvalidRequestTarget.</summary>

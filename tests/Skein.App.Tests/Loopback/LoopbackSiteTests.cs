@@ -48,6 +48,23 @@ public sealed class LoopbackSiteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dot_segments_are_removed_before_routing_over_the_wire()
+    {
+        var file = LoopbackSite.Split(await Get("/docs/../notes.txt"));
+        Assert.Equal(200, file.Status);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_site.Root, "notes.txt")), file.Body);
+        Assert.Equal("docs index", Encoding.UTF8.GetString(LoopbackSite.Split(await Get("/docs/%2E/")).Body));
+        Assert.Equal(200, LoopbackSite.Split(await Get("/x/%2e%2E/waiters")).Status);
+
+        foreach (var target in new[] { "/../notes.txt", "/docs/../../notes.txt", "/%2e%2e/notes.txt" })
+        {
+            var (status, head, _) = LoopbackSite.Split(await Get(target));
+            Assert.Equal(400, status);
+            Assert.Contains("Connection: close", head);
+        }
+    }
+
+    [Fact]
     public async Task Static_files_as_a_client_sees_them()
     {
         var (status, head, body) = LoopbackSite.Split(await Get("/"));

@@ -1,5 +1,6 @@
 // Tests of routing: endpoints by exact path, 405 with Allow for a known path and a wrong method, OPTIONS for a
-// path and for the server (*), and that encoded or longer paths fall through to the static files.
+// path and for the server (*), that encoded or longer paths fall through to the static files, and that routing
+// sees the path after dot-segment removal.
 using Skein.App.Tests.Support;
 
 namespace Skein.App.Tests.Routing;
@@ -45,6 +46,17 @@ public sealed class RouterTests : IDisposable
     public async Task Other_paths_fall_through_to_the_files(string path)
     {
         Assert.Equal(404, (await _site.Create().GetAsync(path)).Status);
+    }
+
+    [Theory]
+    [InlineData("/files/../waiters")]
+    [InlineData("/./waiters")]
+    [InlineData("/x/%2E%2e/waiters")]
+    public async Task Dot_segments_are_removed_before_routing(string path)
+    {
+        var response = await _site.Create().GetAsync(path);
+        Assert.Equal(200, response.Status);
+        Assert.Equal("0\n", await Requests.ReadTextAsync(response));
     }
 
     [Fact]

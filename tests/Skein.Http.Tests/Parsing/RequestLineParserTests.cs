@@ -46,4 +46,42 @@ public sealed class RequestLineParserTests
         Assert.Equal(query, request.Query);
         Assert.Equal(target, request.Target);
     }
+
+    [Theory]
+    [InlineData("/sub/../page.html", "/page.html")]
+    [InlineData("/a/./b/%2e%2E/c?x=/../", "/a/c")]
+    [InlineData("http://h/a/b/.", "/a/b/")]
+    [InlineData("/x/..", "/")]
+    public void Path_has_its_dot_segments_removed_and_the_target_is_kept(string target, string path)
+    {
+        using var feeder = new Feeder { AnswerAndContinue = false };
+        feeder.Feed(HttpCases.Bytes($"GET {target} HTTP/1.1\r\nHost: h\r\n\r\n"));
+        var request = Assert.Single(feeder.Requests);
+        Assert.Equal(path, request.Path);
+        Assert.Equal(target, request.Target);
+    }
+
+    [Theory]
+    [InlineData("GET /.. HTTP/1.1\r\n")]
+    [InlineData("GET /a/../../b HTTP/1.1\r\n")]
+    [InlineData("GET /%2E%2E/b HTTP/1.1\r\n")]
+    [InlineData("GET http://h/../b HTTP/1.1\r\n")]
+    [InlineData("OPTIONS /a/./../.. HTTP/1.1\r\n")]
+    public void A_path_above_the_root_is_refused_with_400(string line)
+    {
+        Assert.Equal(RejectReason.PathAboveRoot, Reject(line));
+        Assert.Equal(400, new HttpProtocolException(RejectReason.PathAboveRoot).Status);
+    }
+
+    [Fact]
+    public void A_long_path_with_dot_segments_survives_the_head_buffer_growing()
+    {
+        // The removed form is stored after the line; a 3 KiB path makes the head's buffer grow for it.
+        var deep = string.Concat(Enumerable.Repeat("/segment", 400));
+        using var feeder = new Feeder { AnswerAndContinue = false };
+        feeder.Feed(HttpCases.Bytes($"GET {deep}/../x HTTP/1.1\r\nHost: h\r\nX-After: kept\r\n\r\n"));
+        var request = Assert.Single(feeder.Requests);
+        Assert.Equal(string.Concat(Enumerable.Repeat("/segment", 399)) + "/x", request.Path);
+        Assert.Equal("Host: h\nX-After: kept\n", request.Headers);
+    }
 }
