@@ -1,6 +1,8 @@
-// The request cycle, written once: the only place a transport meets the protocol core. read → core →
-// handler → write, request after request, for every concurrency model (Go's conn.serve, nginx's shared
-// http request cycle). It does not accept, schedule or choose threads: the models decide who runs it.
+// The request cycle, written once: the only place a transport meets the protocol core. Read a request
+// head, invoke the handler, settle the body it left unread, write the response, then serve the next
+// request or close — for every concurrency model (Go's conn.serve with readRequest and finishRequest,
+// Kestrel's ProcessRequestsAsync). It does not accept, schedule or choose threads: the models decide who
+// runs it. Response bodies are written by ResponseWriter.
 using System.Buffers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -17,14 +19,42 @@ namespace Skein.Server.Connections;
 /// the connection alive when the protocol allows, enforces the header, keep-alive and body timeouts, and
 /// answers a rejected request once before closing.
 /// </summary>
-public static class ConnectionLoop
+public sealed class ConnectionLoop : IDisposable
 {
     /// <summary>Bodies the handler did not read are drained (to keep the connection) up to this size;
     /// beyond it the connection is closed instead. 64 KiB, a few round trips of discarding at most.</summary>
     public const long MaxDrainBytes = 64 * 1024;
 
-    /// <summary>Response bodies up to this size are copied behind the head and sent with it in one write.</summary>
-    private const int CoalesceBytes = 16 * 1024;
+    private readonly ITransport _transport;
+    private readonly Connection _connection;
+    private readonly ServerContext _server;
+    private readonly ServerOptions _options;
+    private readonly ILogger _log;
+    private readonly Http1Connection _http;
+    private readonly RequestBodyStream _body;
+    private readonly ResponseWriter _writer;
+    private long _headStarted; // when the current head began (the accept, for the first request)
+    private int _requests;
+
+    private ConnectionLoop(ITransport transport, Connection connection, ServerContext server)
+    {
+        _transport = transport;
+        _connection = connection;
+        _server = server;
+        _options = server.Options;
+        _log = server.Log;
+        _http = new Http1Connection(_options.Limits, server.Time);
+        _body = new RequestBodyStream(transport, _http, _options.BodyReadTimeout);
+        _writer = new ResponseWriter(transport, _http, _log);
+        _headStarted = server.Time.GetTimestamp();
+    }
+
+    // What the connection does once a response is decided: serve the next request, close politely
+    // (lingering when the client may still be sending), or drop it without a word (it failed or was lost).
+    private enum Next { NextRequest, Close, LingeringClose, Drop }
+
+    // A request the handler has answered: the response and, for a stream body, its first piece.
+    private readonly record struct Exchange(HttpRequest Request, HttpResponse Response, BodyPrefix Prefix);
 
     /// <summary>Serves <paramref name="connection"/> over <paramref name="transport"/> until it closes, then
     /// disposes the transport and unregisters the connection. Never throws: failures are logged here.</summary>
@@ -33,231 +63,272 @@ public static class ConnectionLoop
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(server);
-        var log = server.Log;
-        var options = server.Options;
-        using var scope = options.Verbose ? log.BeginScope(new ConnectionScope(connection.Id)) : null;
-        ServerLog.ConnectionOpened(log, transport.RemoteEndPoint);
-        using var http = new Http1Connection(options.Limits, server.Time);
-        var body = new RequestBodyStream(transport, http, options.BodyReadTimeout);
-        var requests = 0;
-        var answerable = false; // true while a rejection may still be written (no byte of a response sent)
-        var linger = false;
+        using var scope = server.Options.Verbose ? server.Log.BeginScope(new ConnectionScope(connection.Id)) : null;
+        ServerLog.ConnectionOpened(server.Log, transport.RemoteEndPoint);
+        using var loop = new ConnectionLoop(transport, connection, server);
+        await loop.RunAsync();
+    }
+
+    /// <summary>Releases the protocol state (<see cref="ServeAsync"/> does it when the connection ends).</summary>
+    public void Dispose()
+    {
+        _body.Dispose();
+        _http.Dispose();
+    }
+
+    // The cycle, request after request. Each step returns false (or Drop) when the connection is over.
+    private async ValueTask RunAsync()
+    {
         try
         {
-            var headStarted = server.Time.GetTimestamp(); // the first request's head is timed from the accept
-            while (true)
+            while (await ReadRequestHeadAsync())
             {
-                // ---- 1. Read a request head: keep-alive timeout while idle, header timeout once a byte arrived.
-                answerable = true;
-                var started = requests == 0 || !transport.Received.IsEmpty;
-                while (true)
+                if (await InvokeHandlerAsync() is not { } exchange)
                 {
-                    if (!transport.Received.IsEmpty)
-                    {
-                        var reader = new SequenceReader<byte>(transport.Received);
-                        var status = http.TryReadRequestHead(ref reader);
-                        transport.Consume(reader.Consumed);
-                        if (status == ParseStatus.Complete)
-                        {
-                            break;
-                        }
-                    }
-                    if (transport.IsInputFull)
-                    {
-                        throw new HttpProtocolException(RejectReason.HeadersTooLarge, "the head does not fit the input buffer");
-                    }
-                    TimeSpan timeout;
-                    if (started)
-                    {
-                        timeout = options.HeaderTimeout - server.Time.GetElapsedTime(headStarted);
-                        if (timeout <= TimeSpan.Zero)
-                        {
-                            throw new TimeoutException();
-                        }
-                    }
-                    else
-                    {
-                        timeout = options.KeepAliveTimeout;
-                    }
-                    bool received;
-                    try
-                    {
-                        received = await transport.ReceiveAsync(timeout);
-                    }
-                    catch (TimeoutException)
-                    {
-                        ServerLog.TimedOut(log, started ? "a request head (header timeout)" : "the next request (keep-alive timeout)");
-                        return;
-                    }
-                    if (!received)
-                    {
-                        http.OnInputEnded(); // between requests: a normal close; mid-head: throws
-                        return;
-                    }
-                    if (!started)
-                    {
-                        started = true;
-                        headStarted = server.Time.GetTimestamp();
-                    }
-                    if (connection.State != ConnectionState.Active && !connection.TryBecomeActive())
-                    {
-                        return; // shutdown closed it while idle; the bytes were not yet a request we promised to answer
-                    }
+                    return; // the shutdown deadline aborted the handler
                 }
-                if (connection.State != ConnectionState.Active && !connection.TryBecomeActive())
+                var next = await SettleUnreadBodyAsync(exchange);
+                if (next == Next.Drop || !await WriteResponseAsync(exchange, close: next != Next.NextRequest))
                 {
                     return;
                 }
-                requests++;
-
-                // ---- 2. Run the handler.
-                body.Begin(http.Head);
-                var request = new HttpRequest(http.Head, body, connection.Id, transport.RemoteEndPoint?.ToString());
-                if (log.IsEnabled(LogLevel.Debug))
+                if (!await FinishRequestAsync(next))
                 {
-                    ServerLog.RequestStarted(log, request.MethodName, request.Target);
-                }
-                HttpResponse response;
-                try
-                {
-                    response = await server.Handler.HandleAsync(request, connection.Aborted);
-                }
-                catch (Exception) when (body.Failure is not null)
-                {
-                    response = new HttpResponse(500); // never sent: the body, not the handler, failed; handled below
-                }
-                catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
-                {
-                    return; // the shutdown deadline aborted it
-                }
-                catch (Exception e)
-                {
-                    ServerLog.HandlerFailed(log, request.MethodName, request.Target, e);
-                    response = HttpResponse.Text(500, "500 Internal Server Error\n");
-                }
-
-                // A stream body's first piece is read before anything is sent: a short body then goes out in one
-                // write with a Content-Length, and a request body found malformed while the response streams it
-                // (a streaming echo) is still answered with its rejection rather than a cut-off response.
-                var prefix = default(BodyPrefix);
-                if (response is { Body: StreamBody streamBody } && http.Head.Method != RequestMethod.Head)
-                {
-                    try
-                    {
-                        prefix = await BodyPrefix.ReadAsync(streamBody.Stream, CoalesceBytes, connection.Aborted);
-                    }
-                    catch (Exception e)
-                    {
-                        // The handler's stream failed before anything was sent: same as the handler failing.
-                        await streamBody.Stream.DisposeAsync();
-                        if (body.Failure is null)
-                        {
-                            ServerLog.HandlerFailed(log, request.MethodName, request.Target, e);
-                            response = HttpResponse.Text(500, "500 Internal Server Error\n");
-                        }
-                    }
-                }
-
-                // ---- 3. Decide whether the connection survives this response. A body the handler never touched
-                // is discarded now, before the response, when that is cheap: the connection stays usable, and a
-                // body that turns out malformed is still answered with its rejection, not the handler's response.
-                // (A body the handler started reading may still be read by its response, e.g. a streaming echo;
-                // what is left of it is dealt with after the response.)
-                var close = response.CloseConnection || server.Shutdown.IsStopping || server.Connections.IsClosingIdle;
-                if (body.Failure is null && !body.IsComplete && !body.Touched)
-                {
-                    if ((http.Head.ExpectContinue && !body.ContinueSent) || body.Remaining > MaxDrainBytes
-                        || !await DrainQuietlyAsync(body))
-                    {
-                        // RFC 9110 §10.1.1: without a 100 the client may never send the body; and a large unread
-                        // body costs more to discard than a new connection. Close (lingering) instead.
-                        close = true;
-                        linger = true;
-                    }
-                }
-                if (body.Failure is not null)
-                {
-                    prefix.Release();
-                    (response.Body as StreamBody)?.Stream.Dispose();
-                }
-                switch (body.Failure)
-                {
-                    case HttpProtocolException rejected:
-                        throw rejected; // answered once, below, then closed
-                    case TimeoutException:
-                        ServerLog.TimedOut(log, "the request body (body read timeout)");
-                        return;
-                    case not null:
-                        ServerLog.ConnectionLost(log, body.Failure.Message);
-                        return;
-                }
-                answerable = false;
-                var bytes = await WriteResponseAsync(transport, http, response, prefix, close, log, connection.Aborted);
-                if (bytes < 0)
-                {
-                    return; // the body failed after its head was sent: abort
-                }
-                server.AccessLog?.Write(transport.RemoteEndPoint, http.Head, response.Status, bytes);
-                if (log.IsEnabled(LogLevel.Debug))
-                {
-                    ServerLog.RequestServed(log, request.MethodName, request.Target, response.Status);
-                }
-
-                // ---- 4. Next request, or close.
-                if (!close && http.KeepAlive && !body.IsComplete && !await DrainQuietlyAsync(body))
-                {
-                    close = true;
-                    linger = true;
-                }
-                if (!http.KeepAlive || close || body.Failure is not null)
-                {
-                    await transport.CloseAsync(linger);
                     return;
-                }
-                http.ResetForNextRequest();
-                if (!connection.TryBecomeIdle() || server.Connections.IsClosingIdle)
-                {
-                    return; // shutdown began: an idle connection is closed
                 }
             }
         }
         catch (HttpProtocolException e) when (e.Reason == RejectReason.UnexpectedEndOfInput)
         {
-            ServerLog.ConnectionLost(log, "the client closed in the middle of a request");
+            ServerLog.ConnectionLost(_log, "the client closed in the middle of a request");
         }
         catch (HttpProtocolException e)
         {
-            // §5 of the style guide: answer a rejection once, with Connection: close, then close.
-            ServerLog.Rejected(log, e.Status, e.Message);
-            if (answerable)
-            {
-                await TryRejectAsync(transport, http, e);
-            }
+            // §5 of the style guide: answer a rejection once, with Connection: close, then close. Rejections
+            // arise only before a response byte is written (reading a head, settling a body): the response
+            // writer turns every later failure into an abort.
+            ServerLog.Rejected(_log, e.Status, e.Message);
+            await TryRejectAsync(e);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or TimeoutException or OperationCanceledException)
         {
             // Reset, EOF or abort during shutdown: normal for a network server.
-            ServerLog.ConnectionLost(log, e.Message);
+            ServerLog.ConnectionLost(_log, e.Message);
         }
         catch (Exception e)
         {
             // Top of a connection: the one catch-all, logged with the connection id (scope).
-            ServerLog.ConnectionFailed(log, e);
+            ServerLog.ConnectionFailed(_log, e);
         }
         finally
         {
-            transport.Dispose();
-            server.Connections.Unregister(connection);
-            ServerLog.ConnectionClosed(log, requests);
+            _transport.Dispose();
+            _server.Connections.Unregister(_connection);
+            ServerLog.ConnectionClosed(_log, _requests);
         }
     }
 
+    // Step 1 (Go's readRequest): waits for a complete request head, under the keep-alive timeout while the
+    // connection is idle and the header timeout once a byte of the head arrived (from the accept, for the
+    // first request). False when the connection ends instead: closed between requests, timed out, or
+    // closed by shutdown while idle. Throws HttpProtocolException for a head the core rejects.
+    private async ValueTask<bool> ReadRequestHeadAsync()
+    {
+        var started = _requests == 0 || !_transport.Received.IsEmpty;
+        while (true)
+        {
+            if (!_transport.Received.IsEmpty)
+            {
+                var reader = new SequenceReader<byte>(_transport.Received);
+                var status = _http.TryReadRequestHead(ref reader);
+                _transport.Consume(reader.Consumed);
+                if (status == ParseStatus.Complete)
+                {
+                    break;
+                }
+            }
+            if (_transport.IsInputFull)
+            {
+                throw new HttpProtocolException(RejectReason.HeadersTooLarge, "the head does not fit the input buffer");
+            }
+            TimeSpan timeout;
+            if (started)
+            {
+                timeout = _options.HeaderTimeout - _server.Time.GetElapsedTime(_headStarted);
+                if (timeout <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException();
+                }
+            }
+            else
+            {
+                timeout = _options.KeepAliveTimeout;
+            }
+            bool received;
+            try
+            {
+                received = await _transport.ReceiveAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                ServerLog.TimedOut(_log, started ? "a request head (header timeout)" : "the next request (keep-alive timeout)");
+                return false;
+            }
+            if (!received)
+            {
+                _http.OnInputEnded(); // between requests: a normal close; mid-head: throws
+                return false;
+            }
+            if (!started)
+            {
+                started = true;
+                _headStarted = _server.Time.GetTimestamp();
+            }
+            if (_connection.State != ConnectionState.Active && !_connection.TryBecomeActive())
+            {
+                return false; // shutdown closed it while idle; the bytes were not yet a request we promised to answer
+            }
+        }
+        if (_connection.State != ConnectionState.Active && !_connection.TryBecomeActive())
+        {
+            return false;
+        }
+        _requests++;
+        return true;
+    }
+
+    // Step 2 (Go's serverHandler.ServeHTTP): runs the handler on the parsed head. A handler that throws
+    // gets a 500; null when the shutdown deadline aborted it. A stream body's first piece is read here,
+    // before anything is sent: a short body then goes out in one write with a Content-Length, and a
+    // request body found malformed while the response streams it (a streaming echo) is still answered
+    // with its rejection rather than a cut-off response.
+    private async ValueTask<Exchange?> InvokeHandlerAsync()
+    {
+        _body.Begin(_http.Head);
+        var request = new HttpRequest(_http.Head, _body, _connection.Id, _transport.RemoteEndPoint?.ToString());
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            ServerLog.RequestStarted(_log, request.MethodName, request.Target);
+        }
+        HttpResponse response;
+        try
+        {
+            response = await _server.Handler.HandleAsync(request, _connection.Aborted);
+        }
+        catch (Exception) when (_body.Failure is not null)
+        {
+            response = new HttpResponse(500); // never sent: the body, not the handler, failed; settled next
+        }
+        catch (OperationCanceledException) when (_connection.Aborted.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            ServerLog.HandlerFailed(_log, request.MethodName, request.Target, e);
+            response = HttpResponse.Text(500, "500 Internal Server Error\n");
+        }
+
+        var prefix = default(BodyPrefix);
+        if (response is { Body: StreamBody streamBody } && _http.Head.Method != RequestMethod.Head)
+        {
+            try
+            {
+                prefix = await BodyPrefix.ReadAsync(streamBody.Stream, _connection.Aborted);
+            }
+            catch (Exception e)
+            {
+                // The handler's stream failed before anything was sent: same as the handler failing.
+                await streamBody.Stream.DisposeAsync();
+                if (_body.Failure is null)
+                {
+                    ServerLog.HandlerFailed(_log, request.MethodName, request.Target, e);
+                    response = HttpResponse.Text(500, "500 Internal Server Error\n");
+                }
+            }
+        }
+        return new Exchange(request, response, prefix);
+    }
+
+    // Step 3: decides whether the connection survives this response. A body the handler never touched is
+    // discarded now, before the response, when that is cheap: the connection stays usable, and a body that
+    // turns out malformed is still answered with its rejection, not the handler's response. (A body the
+    // handler started reading may still be read by its response, e.g. a streaming echo; what is left of it
+    // is dealt with after the response.) A failed body throws its rejection or drops the connection.
+    private async ValueTask<Next> SettleUnreadBodyAsync(Exchange exchange)
+    {
+        var next = exchange.Response.CloseConnection || _server.Shutdown.IsStopping || _server.Connections.IsClosingIdle
+            ? Next.Close
+            : Next.NextRequest;
+        if (_body.Failure is null && !_body.IsComplete && !_body.Touched)
+        {
+            if ((_http.Head.ExpectContinue && !_body.ContinueSent) || _body.Remaining > MaxDrainBytes
+                || !await DrainQuietlyAsync())
+            {
+                // RFC 9110 §10.1.1: without a 100 the client may never send the body; and a large unread
+                // body costs more to discard than a new connection. Close (lingering) instead.
+                next = Next.LingeringClose;
+            }
+        }
+        if (_body.Failure is not null)
+        {
+            ResponseWriter.Discard(exchange.Response, exchange.Prefix);
+        }
+        switch (_body.Failure)
+        {
+            case HttpProtocolException rejected:
+                throw rejected; // answered once, then closed
+            case TimeoutException:
+                ServerLog.TimedOut(_log, "the request body (body read timeout)");
+                return Next.Drop;
+            case not null:
+                ServerLog.ConnectionLost(_log, _body.Failure.Message);
+                return Next.Drop;
+        }
+        return next;
+    }
+
+    // Step 4: writes the response (ResponseWriter). False when its body failed after the head was sent.
+    private async ValueTask<bool> WriteResponseAsync(Exchange exchange, bool close)
+    {
+        var response = exchange.Response;
+        var bytes = await _writer.WriteAsync(response, exchange.Prefix, close, _connection.Aborted);
+        if (bytes < 0)
+        {
+            return false; // the body failed after its head was sent: abort
+        }
+        _server.AccessLog?.Write(_transport.RemoteEndPoint, _http.Head, response.Status, bytes);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            ServerLog.RequestServed(_log, exchange.Request.MethodName, exchange.Request.Target, response.Status);
+        }
+        return true;
+    }
+
+    // Step 5 (Go's finishRequest): discards what is left of a body the handler started reading, then
+    // either closes the connection or readies it, idle, for the next request. True to serve another.
+    private async ValueTask<bool> FinishRequestAsync(Next next)
+    {
+        if (next == Next.NextRequest && _http.KeepAlive && !_body.IsComplete && !await DrainQuietlyAsync())
+        {
+            next = Next.LingeringClose;
+        }
+        if (next != Next.NextRequest || !_http.KeepAlive || _body.Failure is not null)
+        {
+            await _transport.CloseAsync(linger: next == Next.LingeringClose);
+            return false;
+        }
+        _http.ResetForNextRequest();
+        // Shutdown began: an idle connection is closed.
+        return _connection.TryBecomeIdle() && !_server.Connections.IsClosingIdle;
+    }
+
     // Drains an unread body; false when it is longer than MaxDrainBytes. A failure is left in body.Failure.
-    private static async ValueTask<bool> DrainQuietlyAsync(RequestBodyStream body)
+    private async ValueTask<bool> DrainQuietlyAsync()
     {
         try
         {
-            return await body.DrainAsync(MaxDrainBytes);
+            return await _body.DrainAsync(MaxDrainBytes);
         }
         catch (Exception e) when (e is HttpProtocolException or TimeoutException or IOException or SocketException or ObjectDisposedException)
         {
@@ -265,142 +336,17 @@ public static class ConnectionLoop
         }
     }
 
-    private static async ValueTask TryRejectAsync(ITransport transport, Http1Connection http, HttpProtocolException error)
+    private async ValueTask TryRejectAsync(HttpProtocolException error)
     {
         try
         {
-            http.WriteRejection(transport.Output, error);
-            await transport.FlushAsync();
-            await transport.CloseAsync(linger: true);
+            _http.WriteRejection(_transport.Output, error);
+            await _transport.FlushAsync();
+            await _transport.CloseAsync(linger: true);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             // The client is gone; nothing else to tell it.
-        }
-    }
-
-    // Writes the head and the body. Returns the body bytes sent, or -1 when the body failed after the head
-    // went out (the connection must then be aborted: its framing can no longer be completed).
-    private static async ValueTask<long> WriteResponseAsync(ITransport transport, Http1Connection http, HttpResponse response, BodyPrefix prefix, bool close, ILogger log, CancellationToken aborted)
-    {
-        var content = response.Body;
-        // A stream that ended within its prefix has a known length after all: no chunking needed.
-        var length = content.Length ?? (prefix.Ended ? prefix.Count : null);
-        ResponseFraming framing;
-        try
-        {
-            framing = http.WriteResponseHead(transport.Output, response.Status, response.Headers, length, close);
-        }
-        catch
-        {
-            prefix.Release();
-            (content as StreamBody)?.Stream.Dispose();
-            throw;
-        }
-        if (framing == ResponseFraming.None)
-        {
-            // HEAD, 1xx, 204, 304: the head only (RFC 9110 §9.3.2, §15.3.5, §15.4.5).
-            prefix.Release();
-            (content as StreamBody)?.Stream.Dispose();
-            await transport.FlushAsync();
-            return 0;
-        }
-        try
-        {
-            switch (content)
-            {
-                case BytesBody bytes:
-                    if (bytes.Content.Length <= CoalesceBytes)
-                    {
-                        transport.Output.Write(bytes.Content.Span);
-                        await transport.FlushAsync();
-                    }
-                    else
-                    {
-                        await transport.SendAsync(bytes.Content);
-                    }
-                    return bytes.Content.Length;
-                case FileBody file:
-                    await transport.SendFileAsync(file.Path, file.Offset, file.Length ?? 0);
-                    return file.Length ?? 0;
-                case StreamBody stream:
-                    return await CopyStreamAsync(transport, stream, prefix, framing, aborted);
-                case StreamingBody streaming:
-                    var target = new ResponseBodyStream(transport, framing);
-                    await streaming.WriteAsync(target, aborted);
-                    await target.CompleteAsync();
-                    return target.BytesWritten;
-                default:
-                    throw new NotSupportedException($"Unknown response body {content.GetType().Name}.");
-            }
-        }
-        catch (Exception e) when (e is not (SocketException or ObjectDisposedException))
-        {
-            ServerLog.BodyWriteFailed(log, e);
-            return -1;
-        }
-    }
-
-    private static async ValueTask<long> CopyStreamAsync(ITransport transport, StreamBody body, BodyPrefix prefix, ResponseFraming framing, CancellationToken aborted)
-    {
-        await using var source = body.Stream;
-        var target = new ResponseBodyStream(transport, framing);
-        var buffer = prefix.Buffer ?? ArrayPool<byte>.Shared.Rent(CoalesceBytes);
-        try
-        {
-            await target.WriteAsync(buffer.AsMemory(0, prefix.Count), aborted);
-            int read;
-            while (!prefix.Ended && (read = await source.ReadAsync(buffer.AsMemory(0, CoalesceBytes), aborted)) > 0)
-            {
-                await target.WriteAsync(buffer.AsMemory(0, read), aborted);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        if (body.Length is { } declared && declared != target.BytesWritten)
-        {
-            throw new IOException($"The response stream gave {target.BytesWritten} bytes, not the {declared} announced.");
-        }
-        await target.CompleteAsync();
-        return target.BytesWritten;
-    }
-
-    // The first piece of a stream body, read before the head is written. Buffer is rented; Release returns it
-    // when the body is not sent (CopyStreamAsync returns it otherwise).
-    private readonly record struct BodyPrefix(byte[]? Buffer, int Count, bool Ended)
-    {
-        public static async ValueTask<BodyPrefix> ReadAsync(Stream stream, int size, CancellationToken cancellationToken)
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(size);
-            var count = 0;
-            try
-            {
-                while (count < size)
-                {
-                    var read = await stream.ReadAsync(buffer.AsMemory(count, size - count), cancellationToken);
-                    if (read == 0)
-                    {
-                        return new BodyPrefix(buffer, count, Ended: true);
-                    }
-                    count += read;
-                }
-                return new BodyPrefix(buffer, count, Ended: false);
-            }
-            catch
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                throw;
-            }
-        }
-
-        public void Release()
-        {
-            if (Buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(Buffer);
-            }
         }
     }
 }
