@@ -29,7 +29,7 @@
 #              Skein server without it
 #   loadgen    wrk against `skein bench` on the nginx small page (checks the load generator, not a server)
 # SERVERS: comma-separated, default skein:hybrid:1,skein:async:1,nginx,kestrel. skein:MODEL:WORKERS is
-#   `skein serve -c MODEL -w WORKERS`; nginx and kestrel are skipped for workloads they cannot serve.
+#   `skein serve -m MODEL -w WORKERS`; nginx and kestrel are skipped for workloads they cannot serve.
 # -d SECONDS per run (default 10), -r ROUNDS (default 3), -n CLIENTS for io and comet (default 10000).
 #
 # Needs: wrk and nginx (apt-get install -y --no-install-recommends wrk nginx), python3, curl, nstat
@@ -116,7 +116,7 @@ start_server() { # spec [extra skein options...] -> sets started="name|kind|pid|
       local model workers
       IFS=: read -r _ model workers <<< "$spec"
       kind=skein name="skein $model -w$workers${1:+ +log}"
-      "$skein" serve -c "$model" -w "$workers" -p "$port" -f "$site" "${extra[@]}" "$@" > "$work/server-$port.log" 2>&1 &
+      "$skein" serve -m "$model" -w "$workers" -p "$port" -f "$site" "${extra[@]}" "$@" > "$work/server-$port.log" 2>&1 &
       pid=$! ;;
     nginx)
       kind=nginx name="nginx (1 worker)"

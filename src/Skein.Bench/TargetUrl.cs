@@ -8,13 +8,22 @@ public static class TargetUrl
     /// <summary>Parses <paramref name="text"/>; a missing scheme means http://.</summary>
     /// <exception cref="FormatException">Not an http URL.</exception>
     public static Uri Parse(string text)
+        => TryParse(text, out var uri) ? uri : throw new FormatException($"'{text}' is not an http:// URL");
+
+    /// <summary>Parses <paramref name="text"/>; a missing scheme means http://. False if it is not an http URL.</summary>
+    public static bool TryParse(string? text, out Uri uri)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        string candidate = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
-        if (!Uri.TryCreate(candidate, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || string.IsNullOrEmpty(uri.Host))
+        uri = null!;
+        if (string.IsNullOrWhiteSpace(text))
         {
-            throw new FormatException($"'{text}' is not an http:// URL");
+            return false;
         }
-        return uri;
+        string candidate = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+        if (!Uri.TryCreate(candidate, UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttp || string.IsNullOrEmpty(parsed.Host))
+        {
+            return false;
+        }
+        uri = parsed;
+        return true;
     }
 }

@@ -1,10 +1,14 @@
 // The options of `skein serve` and their conversion to typed settings (ServerOptions, SiteOptions). Kept
 // apart from ServeCommand so a command that must accept the very same options (the hidden `skein worker`
-// a process model re-executes) can add and bind them too. Strings stop here: nothing past it sees one.
+// a process model re-executes) can add and bind them too. Every option is made from a row of
+// Grammar/OptionTable, so it parses, reports errors and shows its default like every other option;
+// ranges are checked while parsing, and nothing past this file sees a string.
+//
+// To add an option: a row in OptionTable, a property here built from it (the default taken from the
+// options record), an entry in All, and a line in BindServer or BindSite.
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 using Skein.App;
+using Skein.Cli.Grammar;
 using Skein.Http;
 using Skein.Server;
 using Skein.Server.Models;
@@ -17,121 +21,98 @@ public sealed class ServeArguments
     private static readonly ServerOptions ServerDefaults = new();
     private static readonly HttpLimits LimitDefaults = HttpLimits.Default;
 
-    /// <summary>The model names as typed on the command line, in enum order.</summary>
-    public static IReadOnlyList<string> ModelNames { get; } = [.. Enum.GetValues<ConcurrencyModel>().Select(ServerHost.ModelName)];
+    /// <summary>The folder served when -f is not given.</summary>
+    public const string DefaultFolder = "./www";
 
-    /// <summary>-c/--concurrency</summary>
-    public Option<ConcurrencyModel?> Concurrency { get; } = new("--concurrency", "-c")
-    {
-        Description = "Concurrency model: " + string.Join(", ", ModelNames) + " (see docs/models.md). [default: "
-            + ServerHost.ModelName(ServerDefaults.Model) + "]",
-        HelpName = "model",
-        CustomParser = ParseModel,
-    };
+    /// <summary>-m/--model</summary>
+    public SkeinOption<ConcurrencyModel> Model { get; } = OptionTable.Model.Choice(ServerDefaults.Model, ServerHost.ModelName,
+        "Concurrency model (see docs/models.md).", "model");
 
     /// <summary>-w/--workers</summary>
-    public Option<int?> Workers { get; } = new("--workers", "-w")
-    {
-        Description = "Threads, event loops or processes. Default: thread-pool 200, async and hybrid one per core ("
-            + Environment.ProcessorCount + "), process-pool 2 x cores + 1, process 4 spares; ignored by single and thread.",
-        HelpName = "n",
-    };
+    public SkeinOption<int?> Workers { get; } = OptionTable.Workers.OptionalCount(
+        "Threads, event loops or processes. Default: thread-pool 200, async and hybrid one per core (" + Environment.ProcessorCount
+        + "), process-pool 2 x cores + 1, process 4 spares; ignored by single and thread.", max: ServerOptions.MaxWorkers);
 
     /// <summary>-p/--port</summary>
-    public Option<int> Port { get; } = new("--port", "-p")
-    {
-        Description = "TCP port (0: any free port, printed in the first log line).",
-        DefaultValueFactory = _ => ServerDefaults.Port,
-    };
+    public SkeinOption<int> Port { get; } = OptionTable.Port.Count(ServerDefaults.Port,
+        "TCP port (0: any free port, printed in the first log line).", min: 0, max: 65535, helpName: "port");
 
     /// <summary>--host</summary>
-    public Option<string> Host { get; } = new("--host")
-    {
-        Description = "Address to listen on: an IPv4 or IPv6 literal (0.0.0.0, ::), or localhost.",
-        DefaultValueFactory = _ => ServerDefaults.Host,
-    };
+    public SkeinOption<string> Host { get; } = OptionTable.Host.Text(ServerDefaults.Host,
+        "Address to listen on: an IPv4 or IPv6 literal (0.0.0.0, ::), or localhost.", "address",
+        "an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1) or localhost", IsHost);
 
     /// <summary>-f/--folder</summary>
-    public Option<string> Folder { get; } = new("--folder", "-f")
-    {
-        Description = "Folder to serve.",
-        DefaultValueFactory = _ => "./www",
-    };
+    public SkeinOption<string> Folder { get; } = OptionTable.Folder.Text(DefaultFolder, "Folder to serve.", "folder", "a folder");
 
     /// <summary>-v/--verbose</summary>
-    public Option<bool> Verbose { get; } = new("--verbose", "-v")
-    {
-        Description = "Debug logging; every line shows pid, thread id and connection id.",
-    };
+    public SkeinOption<bool> Verbose { get; } = OptionTable.Verbose.Flag(
+        "Debug logging, every line with pid, thread id and connection id.");
 
-    /// <summary>-d/--delay</summary>
-    public Option<double> Delay { get; } = new("--delay", "-d")
-    {
-        Description = "Artificial delay added to every request, in seconds (to watch concurrency by hand).",
-        HelpName = "seconds",
-        DefaultValueFactory = _ => 0,
-    };
+    /// <summary>--delay</summary>
+    public SkeinOption<TimeSpan> Delay { get; } = OptionTable.Delay.Duration(TimeSpan.Zero,
+        "Artificial delay added to every request (to watch concurrency by hand).", allowZero: true);
 
     /// <summary>--header-timeout</summary>
-    public Option<double> HeaderTimeout { get; } = Seconds("--header-timeout", ServerDefaults.HeaderTimeout,
-        "Seconds to receive a whole request head (slowloris defence; Kestrel's default).");
+    public SkeinOption<TimeSpan> HeaderTimeout { get; } = OptionTable.HeaderTimeout.Duration(ServerDefaults.HeaderTimeout,
+        "Time to receive a whole request head (slowloris defence; Kestrel's default).");
 
     /// <summary>--keepalive-timeout</summary>
-    public Option<double> KeepAliveTimeout { get; } = Seconds("--keepalive-timeout", ServerDefaults.KeepAliveTimeout,
-        "Seconds an idle keep-alive connection waits for its next request (nginx's default).");
+    public SkeinOption<TimeSpan> KeepAliveTimeout { get; } = OptionTable.KeepAliveTimeout.Duration(ServerDefaults.KeepAliveTimeout,
+        "Time an idle keep-alive connection waits for its next request (nginx's default).");
 
     /// <summary>--body-timeout</summary>
-    public Option<double> BodyTimeout { get; } = Seconds("--body-timeout", ServerDefaults.BodyReadTimeout,
-        "Seconds allowed between two reads of a request body (nginx's default).");
+    public SkeinOption<TimeSpan> BodyTimeout { get; } = OptionTable.BodyTimeout.Duration(ServerDefaults.BodyReadTimeout,
+        "Time allowed between two reads of a request body (nginx's default).");
 
     /// <summary>--shutdown-timeout</summary>
-    public Option<double> ShutdownTimeout { get; } = Seconds("--shutdown-timeout", ServerDefaults.ShutdownTimeout,
-        "Seconds in-flight requests get to finish after Ctrl-C or SIGTERM (.NET host's default).");
+    public SkeinOption<TimeSpan> ShutdownTimeout { get; } = OptionTable.ShutdownTimeout.Duration(ServerDefaults.ShutdownTimeout,
+        "Time in-flight requests get to finish after Ctrl-C or SIGTERM (.NET host's default).", allowZero: true);
 
     /// <summary>--max-connections</summary>
-    public Option<int> MaxConnections { get; } = Count("--max-connections", ServerDefaults.MaxConnections, "Most open connections; more get 503 and are closed.");
+    public SkeinOption<int> MaxConnections { get; } = OptionTable.MaxConnections.Count(ServerDefaults.MaxConnections,
+        "Most open connections; more get 503 and are closed.");
 
     /// <summary>--backlog</summary>
-    public Option<int> Backlog { get; } = Count("--backlog", ServerDefaults.Backlog, "Listen backlog (nginx's default; capped by net.core.somaxconn).");
+    public SkeinOption<int> Backlog { get; } = OptionTable.Backlog.Count(ServerDefaults.Backlog,
+        "Listen backlog (nginx's default; capped by net.core.somaxconn).");
 
     /// <summary>--queue</summary>
-    public Option<int> Queue { get; } = Count("--queue", ServerDefaults.QueueCapacity, "thread-pool: connections that may wait for a free worker; more get a quick 503.");
+    public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,
+        "thread-pool: connections that may wait for a free worker; more get a quick 503.");
 
     /// <summary>--max-request-line</summary>
-    public Option<int> MaxRequestLine { get; } = Bytes("--max-request-line", LimitDefaults.MaxRequestLineBytes, "Longest request line in bytes (414 beyond).");
+    public SkeinOption<int> MaxRequestLine { get; } = OptionTable.MaxRequestLine.Size(LimitDefaults.MaxRequestLineBytes,
+        "Longest request line (414 beyond).", min: HttpLimits.MinRequestLineBytes);
 
     /// <summary>--max-target</summary>
-    public Option<int> MaxTarget { get; } = Bytes("--max-target", LimitDefaults.MaxRequestTargetBytes, "Longest request target in bytes (414 beyond).");
+    public SkeinOption<int> MaxTarget { get; } = OptionTable.MaxTarget.Size(LimitDefaults.MaxRequestTargetBytes,
+        "Longest request target (414 beyond).");
 
     /// <summary>--max-header-bytes</summary>
-    public Option<int> MaxHeaderBytes { get; } = Bytes("--max-header-bytes", LimitDefaults.MaxHeaderBytes, "Largest header section in bytes (431 beyond).");
+    public SkeinOption<int> MaxHeaderBytes { get; } = OptionTable.MaxHeaderBytes.Size(LimitDefaults.MaxHeaderBytes,
+        "Largest header section (431 beyond).", min: HttpLimits.MinHeaderBytes);
 
     /// <summary>--max-headers</summary>
-    public Option<int> MaxHeaders { get; } = Count("--max-headers", LimitDefaults.MaxHeaderCount, "Most header fields (431 beyond).");
+    public SkeinOption<int> MaxHeaders { get; } = OptionTable.MaxHeaders.Count(LimitDefaults.MaxHeaderCount,
+        "Most header fields (431 beyond).");
 
     /// <summary>--max-body</summary>
-    public Option<long> MaxBody { get; } = new("--max-body")
-    {
-        Description = "Largest request body in bytes (413 beyond).",
-        HelpName = "bytes",
-        DefaultValueFactory = _ => LimitDefaults.MaxBodyBytes,
-    };
+    public SkeinOption<long> MaxBody { get; } = OptionTable.MaxBody.Size(LimitDefaults.MaxBodyBytes,
+        "Largest request body (413 beyond).", min: 0);
 
     /// <summary>--max-chunk-line</summary>
-    public Option<int> MaxChunkLine { get; } = Bytes("--max-chunk-line", LimitDefaults.MaxChunkLineBytes, "Longest chunk-size line, and largest trailer section, in bytes.");
+    public SkeinOption<int> MaxChunkLine { get; } = OptionTable.MaxChunkLine.Size(LimitDefaults.MaxChunkLineBytes,
+        "Longest chunk-size line, and largest trailer section.", min: HttpLimits.MinChunkLineBytes);
 
     /// <summary>--access-log</summary>
-    public Option<string?> AccessLog { get; } = new("--access-log")
-    {
-        Description = "Write an access log in the Combined Log Format: to standard output, or to FILE. Off by default.",
-        HelpName = "FILE",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+    public SkeinOption<string> AccessLog { get; } = OptionTable.AccessLog.OptionalText(
+        "Write an access log in the Combined Log Format: to standard output, or to FILE. Off by default.", "FILE");
 
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Concurrency, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
+        Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
         ShutdownTimeout, MaxConnections, Backlog, Queue, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
         MaxBody, MaxChunkLine, AccessLog,
     ];
@@ -146,7 +127,8 @@ public sealed class ServeArguments
         }
     }
 
-    /// <summary>Builds and validates the server options. Throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    /// <summary>Builds the server options. The values were checked while parsing; <see cref="ServerOptions.Validate"/>
+    /// still runs and throws <see cref="ArgumentException"/> if a check here and there ever disagree.</summary>
     public ServerOptions BindServer(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -164,16 +146,16 @@ public sealed class ServeArguments
             : null;
         return new ServerOptions
         {
-            Model = result.GetValue(Concurrency) ?? ServerDefaults.Model,
+            Model = result.GetValue(Model),
             Workers = result.GetValue(Workers),
             Host = result.GetValue(Host)!,
             Port = result.GetValue(Port),
             Backlog = result.GetValue(Backlog),
             Limits = limits,
-            HeaderTimeout = ToTime(result.GetValue(HeaderTimeout), "--header-timeout"),
-            KeepAliveTimeout = ToTime(result.GetValue(KeepAliveTimeout), "--keepalive-timeout"),
-            BodyReadTimeout = ToTime(result.GetValue(BodyTimeout), "--body-timeout"),
-            ShutdownTimeout = ToTime(result.GetValue(ShutdownTimeout), "--shutdown-timeout"),
+            HeaderTimeout = result.GetValue(HeaderTimeout),
+            KeepAliveTimeout = result.GetValue(KeepAliveTimeout),
+            BodyReadTimeout = result.GetValue(BodyTimeout),
+            ShutdownTimeout = result.GetValue(ShutdownTimeout),
             MaxConnections = result.GetValue(MaxConnections),
             QueueCapacity = result.GetValue(Queue),
             Verbose = result.GetValue(Verbose),
@@ -186,48 +168,20 @@ public sealed class ServeArguments
     public SiteOptions BindSite(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var delay = result.GetValue(Delay);
-        if (delay < 0 || double.IsNaN(delay) || delay > TimeSpan.MaxValue.TotalSeconds)
-        {
-            throw new ArgumentException($"--delay: {delay.ToString(CultureInfo.InvariantCulture)} must be zero or more seconds");
-        }
-        return new SiteOptions { Root = Path.GetFullPath(result.GetValue(Folder)!), Delay = TimeSpan.FromSeconds(delay) };
+        return new SiteOptions { Root = Path.GetFullPath(result.GetValue(Folder)!), Delay = result.GetValue(Delay) };
     }
 
-    private static ConcurrencyModel? ParseModel(ArgumentResult result)
+    // The server's own parser decides what a host is (ServerOptions.BindAddress), so the two cannot disagree.
+    private static bool IsHost(string text)
     {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        for (var i = 0; i < ModelNames.Count; i++)
+        try
         {
-            if (string.Equals(ModelNames[i], text, StringComparison.OrdinalIgnoreCase))
-            {
-                return (ConcurrencyModel)i;
-            }
+            _ = new ServerOptions { Host = text }.BindAddress;
+            return true;
         }
-        result.AddError($"'{text}' is not a concurrency model; use one of: {string.Join(", ", ModelNames)}.");
-        return default;
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
-
-    private static Option<double> Seconds(string name, TimeSpan defaultValue, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "seconds",
-        DefaultValueFactory = _ => defaultValue.TotalSeconds,
-    };
-
-    private static Option<int> Bytes(string name, int defaultValue, string description) => Sized(name, "bytes", defaultValue, description);
-
-    private static Option<int> Count(string name, int defaultValue, string description) => Sized(name, "n", defaultValue, description);
-
-    private static Option<int> Sized(string name, string helpName, int defaultValue, string description) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        DefaultValueFactory = _ => defaultValue,
-    };
-
-    private static TimeSpan ToTime(double seconds, string option)
-        => seconds >= 0 && seconds <= 24 * 3600 * 365
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new ArgumentException($"{option}: {seconds.ToString(CultureInfo.InvariantCulture)} must be between 0 and a year of seconds");
 }

@@ -33,15 +33,24 @@ public sealed record HttpLimits
     /// <summary>The defaults above.</summary>
     public static HttpLimits Default { get; } = new();
 
+    /// <summary>The shortest request line <see cref="Validate"/> accepts: room for a method, a target and the version.</summary>
+    public const int MinRequestLineBytes = 32;
+
+    /// <summary>The smallest header section <see cref="Validate"/> accepts: room for a Host field.</summary>
+    public const int MinHeaderBytes = 64;
+
+    /// <summary>The shortest chunk-size line <see cref="Validate"/> accepts: a 64-bit size in hex and CRLF.</summary>
+    public const int MinChunkLineBytes = 16;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first limit that is not positive.</summary>
     public HttpLimits Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestLineBytes, 32, nameof(MaxRequestLineBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestLineBytes, MinRequestLineBytes, nameof(MaxRequestLineBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestTargetBytes, 1, nameof(MaxRequestTargetBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderBytes, 64, nameof(MaxHeaderBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderBytes, MinHeaderBytes, nameof(MaxHeaderBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHeaderCount, 1, nameof(MaxHeaderCount));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxChunkLineBytes, 16, nameof(MaxChunkLineBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxChunkLineBytes, MinChunkLineBytes, nameof(MaxChunkLineBytes));
         return this;
     }
 }

@@ -75,6 +75,9 @@ public sealed record ServerOptions
     /// processes that rebuild the application; the server itself never reads it.</summary>
     public string? Folder { get; init; }
 
+    /// <summary>The most workers <see cref="Validate"/> accepts: far past what one machine runs usefully.</summary>
+    public const int MaxWorkers = 10_000;
+
     /// <summary>The worker count this model runs with: <see cref="Workers"/> if set, else the default.</summary>
     public int EffectiveWorkers => Workers ?? DefaultWorkers(Model);
 
@@ -108,7 +111,7 @@ public sealed record ServerOptions
         if (Workers is { } workers)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1, nameof(Workers));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 10_000, nameof(Workers));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, MaxWorkers, nameof(Workers));
         }
         _ = ParseHost(Host);
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));

@@ -61,11 +61,17 @@ public sealed record LoadSettings
         }
         foreach (var header in Headers)
         {
-            int colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || header.AsSpan().ContainsAny('\r', '\n'))
+            if (!IsHeaderLine(header))
             {
                 throw new ArgumentException($"header '{header}' is not 'Name: value'", nameof(Headers));
             }
         }
+    }
+
+    /// <summary>True if <paramref name="header"/> can be sent as one header line: a name, a colon, no CR or LF.</summary>
+    public static bool IsHeaderLine(string header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return header.IndexOf(':', StringComparison.Ordinal) > 0 && !header.AsSpan().ContainsAny('\r', '\n');
     }
 }

@@ -2,10 +2,10 @@
 // measuring happens here.
 using System.CommandLine;
 using System.Globalization;
-using Skein.Bench;
 using Skein.Bench.Latency;
 using Skein.Bench.Load;
 using Skein.Bench.Reports;
+using Skein.Cli.Grammar;
 using Spectre.Console;
 
 namespace Skein.Cli.Commands;
@@ -15,16 +15,18 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("url") { Description = "http:// URL to request (GET)." };
-        var connections = new Option<int>("--connections", "-c") { Description = "Connections to keep open (default 10, like wrk).", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int>("--threads", "-t") { Description = "Load threads (default 2, like wrk).", DefaultValueFactory = _ => 2 };
-        var duration = new Option<string>("--duration", "-d") { Description = "How long to run: 10s, 500ms, 2m (default 10s, like wrk).", DefaultValueFactory = _ => "10s" };
-        var rate = new Option<double?>("--rate", "-R") { Description = "Constant total rate in requests/s; latency is measured from each request's scheduled time. Without it: as fast as possible." };
-        var close = new Option<bool>("--close") { Description = "New connection per request (Connection: close) instead of keep-alive." };
-        var headers = new Option<string[]>("--header", "-H") { Description = "Extra request header 'Name: value' (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var timeout = new Option<string>("--timeout") { Description = "A request without a response after this long is a timeout (default 2s, like wrk).", DefaultValueFactory = _ => "2s" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/tools.md) instead of tables." };
-        var hgrm = new Option<string?>("--hgrm") { Description = "Also write the latency percentile distribution to FILE in wrk2's .hgrm format (milliseconds), for HdrHistogram's plotter.", HelpName = "FILE" };
+        var defaults = new LoadSettings { Url = new Uri("http://127.0.0.1/") };
+        var url = CommandArguments.Url("url", "http:// URL to request (GET).");
+        var connections = OptionTable.Connections.Count(defaults.Connections, "Connections to keep open (wrk's default).");
+        var threads = OptionTable.Threads.Count(defaults.Threads, "Load threads, each driving its share of the connections (wrk's default).");
+        var duration = OptionTable.Duration.Duration(defaults.Duration, "How long to run (wrk's default).");
+        var rate = OptionTable.Rate.PositiveNumber("Constant total rate in requests/s; latency is measured from each request's scheduled time. Without it: as fast as possible.", "requests/s");
+        var close = OptionTable.Close.Flag("New connection per request (Connection: close) instead of keep-alive.");
+        var headers = OptionTable.Header.Repeated("Extra request header 'Name: value' (repeatable).", "header",
+            "a header line 'Name: value'", LoadSettings.IsHeaderLine);
+        var timeout = OptionTable.Timeout.Duration(defaults.Timeout, "A request without a response after this long is a timeout (wrk's default).");
+        var json = OptionTable.Json.Flag("Print the result as JSON (schema in docs/tools.md) instead of tables.");
+        var hgrm = OptionTable.Hgrm.Text(null, "Also write the latency percentile distribution to FILE in wrk2's .hgrm format (milliseconds), for HdrHistogram's plotter.", "FILE");
 
         var command = new Command("bench", "Load an HTTP/1.1 server like wrk (or wrk2 with -R) and report requests/s and latency percentiles.")
         {
@@ -32,32 +34,30 @@ internal static class BenchCommand
         };
         command.SetAction(parse =>
         {
-            LoadSettings settings;
+            var settings = new LoadSettings
+            {
+                Url = parse.GetValue(url)!,
+                Connections = parse.GetValue(connections),
+                Threads = parse.GetValue(threads),
+                Duration = parse.GetValue(duration),
+                Rate = parse.GetValue(rate),
+                KeepAlive = !parse.GetValue(close),
+                Headers = parse.GetValue(headers) ?? [],
+                Timeout = parse.GetValue(timeout),
+            };
+            if (settings.Connections < settings.Threads)
+            {
+                return Complaint.Usage(parse, string.Create(CultureInfo.InvariantCulture,
+                    $"--connections '{settings.Connections}': expected at least as many as --threads ({settings.Threads}), one connection per thread or more"));
+            }
             try
             {
-                settings = new LoadSettings
-                {
-                    Url = TargetUrl.Parse(parse.GetValue(url)!),
-                    Connections = parse.GetValue(connections),
-                    Threads = parse.GetValue(threads),
-                    Duration = DurationText.Parse(parse.GetValue(duration)!),
-                    Rate = parse.GetValue(rate),
-                    KeepAlive = !parse.GetValue(close),
-                    Headers = parse.GetValue(headers) ?? [],
-                    Timeout = DurationText.Parse(parse.GetValue(timeout)!),
-                };
                 settings.Validate();
             }
             catch (ArgumentException e)
             {
                 // The message without the " (Parameter 'X')" suffix: the user typed an option, not a parameter.
-                Console.Error.WriteLine($"skein bench: {(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal))}");
-                return 2;
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"skein bench: {e.Message}");
-                return 2;
+                return Complaint.Usage(parse, e.Message.Split(" (Parameter", 2)[0]);
             }
 
             using var cancel = new CancellationTokenSource();
@@ -81,17 +81,15 @@ internal static class BenchCommand
                 {
                     LatencyHistograms.WriteHgrm(result.Latency, hgrmPath);
                 }
-                return 0;
+                return ExitCodes.Success;
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                Console.Error.WriteLine($"skein bench: cannot resolve {settings.Url.Host}: {e.Message}");
-                return 1;
+                return Complaint.Failure(parse, $"cannot resolve {settings.Url.Host}: {e.Message}");
             }
             catch (IOException e)
             {
-                Console.Error.WriteLine($"skein bench: {e.Message}");
-                return 1;
+                return Complaint.Failure(parse, e.Message);
             }
             finally
             {

@@ -2,8 +2,8 @@
 // code here.
 using System.CommandLine;
 using System.Net.Sockets;
-using Skein.Bench;
 using Skein.Bench.Comet;
+using Skein.Cli.Grammar;
 
 namespace Skein.Cli.Commands;
 
@@ -12,41 +12,28 @@ internal static class CometCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("url") { Description = "Base URL; its path prefixes /wait, /notify and /waiters (http://h:p -> http://h:p/wait)." };
-        var clients = new Option<int>("--clients", "-n") { Description = "Long-polling clients (default 1000).", DefaultValueFactory = _ => 1000 };
-        var concurrency = new Option<int>("--connect-concurrency") { Description = "Connects in flight at once (default 128, under common listen backlogs).", DefaultValueFactory = _ => 128 };
-        var timeout = new Option<string>("--timeout") { Description = "Deadline for connecting all, and for all answers (default 60s).", DefaultValueFactory = _ => "60s" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (schema in docs/tools.md)." };
+        var defaults = new CometSettings { Url = new Uri("http://127.0.0.1/") };
+        var url = CommandArguments.Url("url", "Base URL; its path prefixes /wait, /notify and /waiters (http://h:p -> http://h:p/wait).");
+        var clients = OptionTable.Clients.Count(defaults.Clients, "Long-polling clients.");
+        var concurrency = OptionTable.ConnectConcurrency.Count(defaults.ConnectConcurrency, "Connects in flight at once (under common listen backlogs).");
+        var timeout = OptionTable.Timeout.Duration(defaults.Timeout, "Deadline for connecting all, and for all answers.");
+        var json = OptionTable.Json.Flag("Print JSON (schema in docs/tools.md).");
         var command = new Command("comet", "Comet test: N clients GET /wait, one GET /notify, each must be answered N.")
         {
             url, clients, concurrency, timeout, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
-            CometSettings settings;
-            try
+            var settings = new CometSettings
             {
-                settings = new CometSettings
-                {
-                    Url = TargetUrl.Parse(parse.GetValue(url)!),
-                    Clients = parse.GetValue(clients),
-                    ConnectConcurrency = parse.GetValue(concurrency),
-                    Timeout = DurationText.Parse(parse.GetValue(timeout)!),
-                };
-                if (settings.Clients < 1 || settings.ConnectConcurrency < 1)
-                {
-                    throw new FormatException("--clients and --connect-concurrency must be at least 1");
-                }
-            }
-            catch (FormatException e)
-            {
-                await Console.Error.WriteLineAsync($"skein comet: {e.Message}");
-                return 2;
-            }
+                Url = parse.GetValue(url)!,
+                Clients = parse.GetValue(clients),
+                ConnectConcurrency = parse.GetValue(concurrency),
+                Timeout = parse.GetValue(timeout),
+            };
             if (CometRunner.CheckCapacity(settings.Clients) is { } problem)
             {
-                await Console.Error.WriteLineAsync($"skein comet: {problem}");
-                return 1;
+                return Complaint.Failure(parse, problem);
             }
 
             bool asJson = parse.GetValue(json);
@@ -66,12 +53,11 @@ internal static class CometCommand
                         Console.WriteLine(line);
                     }
                 }
-                return result.Passed ? 0 : 1;
+                return result.Passed ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (SocketException e)
             {
-                await Console.Error.WriteLineAsync($"skein comet: {e.Message}");
-                return 1;
+                return Complaint.Failure(parse, e.Message);
             }
         });
         return command;

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Skein.Bench;
 using Skein.Bench.Probe;
+using Skein.Cli.Grammar;
 
 namespace Skein.Cli.Commands;
 
@@ -12,13 +13,14 @@ internal static class ProbeCommand
     public static Command Create()
     {
         var target = new Argument<string[]>("target") { Description = "URL (http://host:port[/path]) or HOST PORT; default http://127.0.0.1:8085 (skein serve's port).", Arity = ArgumentArity.ZeroOrMore };
-        var io = new Option<bool>("--io", "-i") { Description = "GET /io (waits 1 s in the server without computing)." };
-        var cpu = new Option<bool>("--cpu", "-c") { Description = "GET /cpu (a CPU-bound request)." };
-        var path = new Option<string?>("--path") { Description = "GET this path instead (default: the URL's path, else /)." };
-        var clients = new Option<int>("--clients", "-n") { Description = "Concurrent clients, one request each (default 10).", DefaultValueFactory = _ => 10 };
-        var timeout = new Option<string>("--timeout") { Description = "Give up on a request after this long (default 60s).", DefaultValueFactory = _ => "60s" };
-        var noIdeal = new Option<bool>("--no-ideal") { Description = "Skip the single request measured first as the ideal." };
-        var json = new Option<bool>("--json") { Description = "Print JSON (schema in docs/tools.md)." };
+        var defaults = new ProbeSettings { Url = new Uri("http://127.0.0.1/") };
+        var io = OptionTable.Io.Flag("GET /io (waits 1 s in the server without computing).");
+        var cpu = OptionTable.Cpu.Flag("GET /cpu (a CPU-bound request).");
+        var path = OptionTable.Path.Text(null, "GET this path instead (default: the URL's path, else /).", "path");
+        var clients = OptionTable.Clients.Count(defaults.Clients, "Concurrent clients, one request each.");
+        var timeout = OptionTable.Timeout.Duration(defaults.Timeout, "Give up on a request after this long.");
+        var noIdeal = OptionTable.NoIdeal.Flag("Skip the single request measured first as the ideal.");
+        var json = OptionTable.Json.Flag("Print JSON (schema in docs/tools.md).");
         var command = new Command("probe", "Send N concurrent GETs (the seeds' test_my_server) and show each time, the total, the spread and the ideal.")
         {
             target, io, cpu, path, clients, timeout, noIdeal, json,
@@ -32,21 +34,15 @@ internal static class ProbeCommand
                 int chosen = (parse.GetValue(io) ? 1 : 0) + (parse.GetValue(cpu) ? 1 : 0) + (parse.GetValue(path) is null ? 0 : 1);
                 if (chosen > 1)
                 {
-                    throw new FormatException("choose one of -i, -c and --path");
+                    throw new FormatException("choose one of -i, --cpu and --path");
                 }
                 string? p = parse.GetValue(io) ? "/io" : parse.GetValue(cpu) ? "/cpu" : parse.GetValue(path);
                 var url = p is null ? baseUrl : new Uri(baseUrl, p.StartsWith('/') ? p : "/" + p);
-                int n = parse.GetValue(clients);
-                if (n < 1)
-                {
-                    throw new FormatException("--clients must be at least 1");
-                }
-                settings = new ProbeSettings { Url = url, Clients = n, Timeout = DurationText.Parse(parse.GetValue(timeout)!), MeasureIdeal = !parse.GetValue(noIdeal) };
+                settings = new ProbeSettings { Url = url, Clients = parse.GetValue(clients), Timeout = parse.GetValue(timeout), MeasureIdeal = !parse.GetValue(noIdeal) };
             }
             catch (FormatException e)
             {
-                await Console.Error.WriteLineAsync($"skein probe: {e.Message}");
-                return 2;
+                return Complaint.Usage(parse, e.Message);
             }
 
             bool asJson = parse.GetValue(json);
@@ -65,12 +61,11 @@ internal static class ProbeCommand
                         Console.WriteLine(line);
                     }
                 }
-                return result.Failed == 0 ? 0 : 1;
+                return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (SocketException e)
             {
-                await Console.Error.WriteLineAsync($"skein probe: {e.Message}");
-                return 1;
+                return Complaint.Failure(parse, e.Message);
             }
         });
         return command;
@@ -79,8 +74,8 @@ internal static class ProbeCommand
     private static Uri ParseTarget(string[] args) => args.Length switch
     {
         0 => new Uri("http://127.0.0.1:8085/"),
-        1 => TargetUrl.Parse(args[0]),
-        2 => TargetUrl.Parse($"{args[0]}:{args[1]}"),
-        _ => throw new FormatException("give a URL, or HOST PORT"),
+        1 => TargetUrl.TryParse(args[0], out var url) ? url : throw new FormatException(CommandArguments.Rejection("target", args[0], "an http:// URL, or HOST PORT")),
+        2 => TargetUrl.TryParse($"{args[0]}:{args[1]}", out var url) ? url : throw new FormatException(CommandArguments.Rejection("target", $"{args[0]} {args[1]}", "an http:// URL, or HOST PORT")),
+        _ => throw new FormatException($"unexpected argument '{args[2]}': give a URL, or HOST PORT"),
     };
 }

@@ -3,8 +3,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using Skein.Bench;
 using Skein.Bench.Send;
+using Skein.Cli.Grammar;
 
 namespace Skein.Cli.Commands;
 
@@ -14,9 +14,9 @@ internal static class SendCommand
     public static Command Create()
     {
         var host = new Argument<string>("host") { Description = "Server host name or address." };
-        var port = new Argument<int>("port") { Description = "Server TCP port." };
+        var port = CommandArguments.Port("port", "Server TCP port.");
         var request = new Argument<string>("request") { Description = "Raw request; \\r \\n \\t \\\\ \\xHH are decoded; a final blank line is added when missing." };
-        var timeout = new Option<string>("--timeout") { Description = "Give up after this long without a byte from the server (default 5s).", DefaultValueFactory = _ => "5s" };
+        var timeout = OptionTable.Timeout.Duration(TimeSpan.FromSeconds(5), "Give up after this long without a byte from the server.");
         var command = new Command("send", "Send one raw request and print the raw response as it arrives, until the server closes or goes quiet.")
         {
             host, port, request, timeout,
@@ -24,21 +24,15 @@ internal static class SendCommand
         command.SetAction(async (parse, cancel) =>
         {
             byte[] bytes;
-            TimeSpan idle;
+            TimeSpan idle = parse.GetValue(timeout);
             int portNumber = parse.GetValue(port);
             try
             {
                 bytes = RawRequest.Build(parse.GetValue(request)!);
-                idle = DurationText.Parse(parse.GetValue(timeout)!);
-                if (portNumber is < 1 or > 65535)
-                {
-                    throw new FormatException($"port {portNumber} is out of range");
-                }
             }
             catch (FormatException e)
             {
-                await Console.Error.WriteLineAsync($"skein send: {e.Message}");
-                return 2;
+                return Complaint.Usage(parse, "REQUEST: " + e.Message);
             }
 
             using var stdout = Console.OpenStandardOutput();
@@ -52,12 +46,11 @@ internal static class SendCommand
                     _ => "connection failed: " + result.Error,
                 };
                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n[{result.BytesReceived} bytes; {ending}]"));
-                return result.Ending == SendEnding.Failed ? 1 : 0;
+                return result.Ending == SendEnding.Failed ? ExitCodes.Failure : ExitCodes.Success;
             }
             catch (SocketException e)
             {
-                await Console.Error.WriteLineAsync($"skein send: {e.Message}");
-                return 1;
+                return Complaint.Failure(parse, e.Message);
             }
         });
         return command;

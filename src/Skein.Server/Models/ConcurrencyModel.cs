@@ -2,7 +2,7 @@
 // small driver in this folder, and ModelFactory maps a value to its driver.
 namespace Skein.Server.Models;
 
-/// <summary>How a Skein server runs its connections. Chosen once at start-up (<c>skein serve -c</c>).</summary>
+/// <summary>How a Skein server runs its connections. Chosen once at start-up (<c>skein serve -m</c>).</summary>
 // CA1720: "Single" is the model's textbook name (and the CLI's), not the System.Single type.
 #pragma warning disable CA1720
 public enum ConcurrencyModel

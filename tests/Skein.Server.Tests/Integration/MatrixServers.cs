@@ -46,7 +46,7 @@ public sealed class MatrixServers : IAsyncLifetime
 
     /// <summary>A new server for <paramref name="model"/> on this site; the caller disposes it.</summary>
     public Task<SkeinProcess> StartAsync(ConcurrencyModel model, params string[] extra)
-        => SkeinProcess.StartServeAsync(["-c", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. extra]);
+        => SkeinProcess.StartServeAsync(["-m", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. extra]);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -72,7 +72,7 @@ public sealed class ShutdownTests : IDisposable
     [InlineData("thread-pool")]
     public async Task Sigterm_lets_the_request_in_flight_finish_with_200_and_exits_0(string model)
     {
-        await using var skein = await SkeinProcess.StartServeAsync("-c", model, "-p", "0", "-f", SiteFolder(), "-v");
+        await using var skein = await SkeinProcess.StartServeAsync("-m", model, "-p", "0", "-f", SiteFolder(), "-v");
         using var client = await RawClient.ConnectAsync(skein.Port);
         await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s
         // The verbose log says when the request reached the handler; SIGTERM must find it in flight.

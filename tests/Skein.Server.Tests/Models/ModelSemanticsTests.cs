@@ -25,7 +25,7 @@ public sealed class ModelSemanticsTests
     [MemberData(nameof(Expectations))]
     public async Task Ten_concurrent_io_requests_with_five_workers(ConcurrencyModel model, double minSeconds, double maxSeconds)
     {
-        await using var skein = await SkeinProcess.StartServeAsync("-c", ServerHost.ModelName(model), "-w", "5", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder());
+        await using var skein = await SkeinProcess.StartServeAsync("-m", ServerHost.ModelName(model), "-w", "5", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder());
         Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/")).Status); // warm up: JIT, file cache
         var clients = new List<RawClient>();
         try

@@ -133,7 +133,7 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<SkeinProcess> StartAsync(string model, params string[] arguments)
     {
-        var server = await SkeinProcess.StartServeAsync(["-c", model, "-p", "0", "-f", Www, .. arguments]);
+        var server = await SkeinProcess.StartServeAsync(["-m", model, "-p", "0", "-f", Www, .. arguments]);
         _servers.Add(server);
         return server;
     }

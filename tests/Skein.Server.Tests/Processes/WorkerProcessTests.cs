@@ -12,7 +12,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     // A per-connection worker (it reports ready, then waits for a connection) serving the system's temp folder.
-    private static WorkerLaunch Launch => WorkerLaunch.ForThisProgram(["-c", "process", "-f", Path.GetTempPath()]);
+    private static WorkerLaunch Launch => WorkerLaunch.ForThisProgram(["-m", "process", "-f", Path.GetTempPath()]);
 
     [Fact]
     public async Task Worker_reports_ready_and_exits_on_stop()
