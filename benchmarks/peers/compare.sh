@@ -12,7 +12,7 @@
 #     its row says "refused" and why, and the script exits 1.
 #
 #   benchmarks/peers/compare.sh [-d SECONDS] [-r ROUNDS] [-s SERVERS] [-n CLIENTS] [--no-build]
-#                               [--skein PATH] [WORKLOAD...] [-- extra skein serve options]
+#                               [-t THREADS] [--skein PATH] [WORKLOAD...] [-- extra skein serve options]
 #
 # WORKLOAD (default: all but loadgen), each printed as one Markdown table:
 #   small      1,735-byte page (www/index.html), keep-alive, 50 connections          reference: nginx
@@ -27,7 +27,8 @@
 #              CLIENTS` (notify -> last answer); every server fresh for every round   reference: Kestrel
 #   accesslog  the small-page workload on each Skein server with --access-log FILE    reference: the same
 #              Skein server without it
-#   loadgen    wrk against `skein bench` on the nginx small page (checks the load generator, not a server)
+#   loadgen    wrk against `skein bench` on the nginx small page, both with -t THREADS (default 1) and
+#              -c 50 (checks the load generator, not a server)
 # SERVERS: comma-separated, default skein:hybrid:1,skein:async:1,nginx,kestrel. skein:MODEL:WORKERS is
 #   `skein serve -m MODEL -w WORKERS`; nginx and kestrel are skipped for workloads they cannot serve.
 # -d SECONDS per run (default 10), -r ROUNDS (default 3), -n CLIENTS for io and comet (default 10000).
@@ -40,7 +41,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-duration=10 rounds=3 clients=10000 build=1
+duration=10 rounds=3 clients=10000 build=1 threads=1
 servers_spec=skein:hybrid:1,skein:async:1,nginx,kestrel
 skein="$repo/src/Skein.Cli/bin/Release/net10.0/skein"
 kestrel="$repo/benchmarks/KestrelPeer/bin/Release/net10.0/KestrelPeer"
@@ -52,6 +53,7 @@ while [ $# -gt 0 ]; do
     -r) rounds=$2; shift 2 ;;
     -s) servers_spec=$2; shift 2 ;;
     -n) clients=$2; shift 2 ;;
+    -t) threads=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --skein) skein=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
@@ -361,12 +363,12 @@ for workload in "${workloads[@]}"; do
       IFS='|' read -r name kind pid port <<< "$started"
       url="http://127.0.0.1:$port/index.html"
       check "$port" /index.html 200 "$small_length"
-      wrk -t1 -c50 -d2s "$url" > /dev/null; "$skein" bench "$url" -c 50 -t 1 -d 2s --json > /dev/null
+      wrk -t"$threads" -c50 -d2s "$url" > /dev/null; "$skein" bench "$url" -c 50 -t "$threads" -d 2s --json > /dev/null
       TIMEFORMAT='%U %S'
       : > "$work/loadgen"
       for r in $(seq "$rounds"); do
-        { time wrk -t1 -c50 -d"${duration}s" "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
-        { time "$skein" bench "$url" -c 50 -t 1 -d "${duration}s" --json > "$work/bench.json"; } 2> "$work/bench.time"
+        { time wrk -t"$threads" -c50 -d"${duration}s" "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
+        { time "$skein" bench "$url" -c 50 -t "$threads" -d "${duration}s" --json > "$work/bench.json"; } 2> "$work/bench.time"
         w=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out"); wn=$(awk '/requests in/ {print $1}' "$work/wrk.out")
         s=$(awk -F': ' '/"requests_per_second"/ {gsub(",", "", $2); print $2}' "$work/bench.json")
         sn=$(awk -F': ' '/"requests":/ {gsub(",", "", $2); print $2}' "$work/bench.json")
@@ -374,7 +376,7 @@ for workload in "${workloads[@]}"; do
       done
       stop_server "$pid"
       echo
-      echo "### loadgen: wrk and skein bench, -t1 -c50, on nginx's small page"
+      echo "### loadgen: wrk and skein bench, -t$threads -c50, on nginx's small page"
       echo
       echo "| tool | req/s | client CPU per request (incl. start-up) | req/s per round |"
       echo "|---|---:|---:|---|"
