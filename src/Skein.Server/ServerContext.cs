@@ -34,6 +34,7 @@ public sealed class ServerContext : IDisposable
         Connections = new ConnectionRegistry(options.MaxConnections);
         Shutdown = new ShutdownCoordinator(Connections, options.ShutdownTimeout, Log, Time);
         Threads = new ThreadGroup(Log);
+        Disconnects = new DisconnectWatcher(Log);
         AccessLog = options.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
     }
 
@@ -60,6 +61,9 @@ public sealed class ServerContext : IDisposable
 
     /// <summary>Threads started for connections, joined at shutdown.</summary>
     public ThreadGroup Threads { get; }
+
+    /// <summary>Notices clients that hang up while their handler is pending.</summary>
+    public DisconnectWatcher Disconnects { get; }
 
     /// <summary>The access log, or null when off.</summary>
     public AccessLog? AccessLog { get; }
@@ -136,12 +140,13 @@ public sealed class ServerContext : IDisposable
         return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes), connection, this);
     }
 
-    /// <summary>Releases the registry, coordinator, thread group and access log.</summary>
+    /// <summary>Releases the registry, coordinator, thread group, disconnect watcher and access log.</summary>
     public void Dispose()
     {
         Shutdown.Dispose();
         Connections.Dispose();
         Threads.Dispose();
+        Disconnects.Dispose();
         AccessLog?.Dispose();
     }
 

@@ -85,7 +85,7 @@ public sealed class ConnectionLoop : IDisposable
             {
                 if (await InvokeHandlerAsync() is not { } exchange)
                 {
-                    return; // the shutdown deadline aborted the handler
+                    return; // the handler was cancelled: its client went away, or the shutdown deadline passed
                 }
                 var next = await SettleUnreadBodyAsync(exchange);
                 if (next == Next.Drop || !await WriteResponseAsync(exchange, close: next != Next.NextRequest))
@@ -198,7 +198,7 @@ public sealed class ConnectionLoop : IDisposable
     }
 
     // Step 2 (Go's serverHandler.ServeHTTP): runs the handler on the parsed head. A handler that throws
-    // gets a 500; null when the shutdown deadline aborted it. A stream body's first piece is read here,
+    // gets a 500; null when it was cancelled because its client went away or the shutdown deadline passed. A stream body's first piece is read here,
     // before anything is sent: a short body then goes out in one write with a Content-Length, and a
     // request body found malformed while the response streams it (a streaming echo) is still answered
     // with its rejection rather than a cut-off response.
@@ -213,7 +213,7 @@ public sealed class ConnectionLoop : IDisposable
         HttpResponse response;
         try
         {
-            response = await _server.Handler.HandleAsync(request, _connection.Aborted);
+            response = await HandleWatchingAsync(request);
         }
         catch (Exception) when (_body.Failure is not null)
         {
@@ -221,7 +221,7 @@ public sealed class ConnectionLoop : IDisposable
         }
         catch (OperationCanceledException) when (_connection.Aborted.IsCancellationRequested)
         {
-            return null;
+            return null; // the client went away, or the shutdown deadline passed
         }
         catch (Exception e)
         {
@@ -248,6 +248,29 @@ public sealed class ConnectionLoop : IDisposable
             }
         }
         return new Exchange(request, response, prefix);
+    }
+
+    // Runs the handler. One that does not finish at once is waiting for something (a long poll, a timer): the
+    // client is watched meanwhile, so that if it hangs up the handler's token fires (Connection.Abandon).
+    private async ValueTask<HttpResponse> HandleWatchingAsync(HttpRequest request)
+    {
+        var handling = _server.Handler.HandleAsync(request, _connection.Aborted);
+        if (handling.IsCompleted)
+        {
+            return await handling;
+        }
+        var watched = _server.Disconnects.Watch(_connection);
+        try
+        {
+            return await handling;
+        }
+        finally
+        {
+            if (watched)
+            {
+                _server.Disconnects.Unwatch(_connection);
+            }
+        }
     }
 
     // Step 3: decides whether the connection survives this response. A body the handler never touched is

@@ -34,7 +34,8 @@ public sealed class Connection : IDisposable
     /// <summary>The current state.</summary>
     public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
 
-    /// <summary>Fires when the connection is aborted (shutdown deadline): handlers get it as their token.</summary>
+    /// <summary>Fires when the connection is aborted (shutdown deadline) or abandoned by its client (hang-up
+    /// while a request was in progress): handlers get it as their token.</summary>
     public CancellationToken Aborted => _aborted.Token;
 
     /// <summary>New or Idle → Active, when the first byte of a request arrives. False if shutdown closed it first.</summary>
@@ -72,6 +73,24 @@ public sealed class Connection : IDisposable
             // A handler's cancellation callback threw; the connection is going away regardless.
         }
         ShutdownSocket();
+    }
+
+    /// <summary>The client hung up while a request was in progress (<see cref="DisconnectWatcher"/>): cancels
+    /// the handler's token. The socket is left alone; the connection's own loop drops it.</summary>
+    public void Abandon()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A handler's cancellation callback threw; the connection is going away regardless.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended between the hang-up report and this call.
+        }
     }
 
     /// <summary>Marks the connection closed and releases its token (its registry does this when it is unregistered).</summary>

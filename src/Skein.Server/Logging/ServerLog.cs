@@ -65,6 +65,12 @@ public static partial class ServerLog
     [LoggerMessage(28, LogLevel.Error, "The connection failed unexpectedly")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(32, LogLevel.Debug, "Connection {Id}: the client went away while its request was in progress; cancelling it")]
+    public static partial void ClientWentAway(ILogger logger, long id);
+
+    [LoggerMessage(33, LogLevel.Error, "The disconnect watcher stopped: {Error}; abandoned requests are no longer noticed")]
+    public static partial void WatcherFailed(ILogger logger, string error);
+
     [LoggerMessage(30, LogLevel.Error, "Work on event loop {Loop} failed")]
     public static partial void LoopWorkFailed(ILogger logger, int loop, Exception exception);
 

@@ -147,6 +147,25 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task A_waiter_whose_client_hangs_up_leaves_the_count(ConcurrencyModel model)
+    {
+        // Single cannot answer /waiters while its one connection waits; AbandonedRequestTests covers it.
+        if (model == ConcurrencyModel.Single)
+        {
+            return;
+        }
+        var skein = await servers.For(model);
+        using (var client = await RawClient.ConnectAsync(skein.Port))
+        {
+            await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+            await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 1, Deadline.Default * 2, "the waiter parked");
+        }
+        // Generous for a loaded machine; docs/reliability.md has the measured time.
+        await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 0, TimeSpan.FromSeconds(5), "the waiter gone");
+    }
+
     private static async Task<int> CountWaitersAsync(int port)
     {
         try

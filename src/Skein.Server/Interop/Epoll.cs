@@ -1,0 +1,71 @@
+// epoll(7) and eventfd(2), as the DisconnectWatcher uses them: an epoll set that reports a peer's hang-up
+// (EPOLLRDHUP) without reading a byte, and an eventfd to wake its thread. Numbers from <sys/epoll.h> and
+// <sys/eventfd.h>; struct epoll_event has the x86-64 layout (packed: 12 bytes). Nothing else.
+using System.Runtime.InteropServices;
+
+namespace Skein.Server.Interop;
+
+/// <summary>epoll_create1, epoll_ctl, epoll_wait, eventfd and the write(2) that signals one.</summary>
+internal static partial class Epoll
+{
+    /// <summary>Close the descriptor on exec (worker processes must not inherit it).</summary>
+    public const int EPOLL_CLOEXEC = 0x80000;
+
+    /// <summary>epoll_ctl: add a descriptor.</summary>
+    public const int EPOLL_CTL_ADD = 1;
+
+    /// <summary>epoll_ctl: remove a descriptor.</summary>
+    public const int EPOLL_CTL_DEL = 2;
+
+    /// <summary>Readable.</summary>
+    public const uint EPOLLIN = 0x001;
+
+    /// <summary>An error on the descriptor (always reported).</summary>
+    public const uint EPOLLERR = 0x008;
+
+    /// <summary>Both directions closed, or a reset (always reported).</summary>
+    public const uint EPOLLHUP = 0x010;
+
+    /// <summary>The peer closed its sending side: reported even while unread data is queued.</summary>
+    public const uint EPOLLRDHUP = 0x2000;
+
+    /// <summary>Report once, then disarm until re-armed or removed.</summary>
+    public const uint EPOLLONESHOT = 1u << 30;
+
+    /// <summary>errno: interrupted by a signal; try again.</summary>
+    public const int EINTR = 4;
+
+    /// <summary>eventfd: close on exec.</summary>
+    public const int EFD_CLOEXEC = 0x80000;
+
+    /// <summary><c>struct epoll_event</c>: which events, and the caller's 64-bit cookie.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    public struct Event
+    {
+        /// <summary>Event mask.</summary>
+        public uint Events;
+
+        /// <summary>epoll_data_t, used as a u64.</summary>
+        public ulong Data;
+    }
+
+    /// <summary><c>int epoll_create1(int flags)</c>.</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int Create(int flags);
+
+    /// <summary><c>int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)</c>.</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int Control(int epfd, int op, int fd, ref Event e);
+
+    /// <summary><c>int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)</c>.</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static unsafe partial int Wait(int epfd, Event* events, int maxEvents, int timeout);
+
+    /// <summary><c>int eventfd(unsigned int initval, int flags)</c>.</summary>
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    /// <summary><c>ssize_t write(int fd, const void *buf, size_t count)</c> of one u64: signals an eventfd.</summary>
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Signal(int fd, ref ulong value, nuint count);
+}
