@@ -41,7 +41,9 @@ public sealed record ParsedRequest(
 /// <summary>Feeds byte pieces to one <see cref="Http1Connection"/> the way a connection loop would.</summary>
 public sealed class Feeder : IDisposable
 {
-    private readonly List<byte[]> _pending = [];
+    // Unconsumed input; consuming slices the first piece rather than copying it, so a long stream of small
+    // pipelined requests costs linear time.
+    private readonly List<ReadOnlyMemory<byte>> _pending = [];
     private long _steps;
     private long _stepBudget = 16;
     private readonly StringBuilder _body = new();
@@ -67,7 +69,7 @@ public sealed class Feeder : IDisposable
     public bool AnswerAndContinue { get; init; } = true;
 
     /// <summary>Bytes given to the feeder and not consumed by the core.</summary>
-    public byte[] Unconsumed => [.. _pending.SelectMany(p => p)];
+    public byte[] Unconsumed => [.. _pending.SelectMany(p => p.ToArray())];
 
     /// <summary>Feeds <paramref name="piece"/> and runs the core as far as it goes.</summary>
     public void Feed(ReadOnlySpan<byte> piece)
@@ -231,13 +233,13 @@ public sealed class Feeder : IDisposable
     /// <summary>Builds multi-segment sequences, so the core sees input split across buffers.</summary>
     private sealed class Segments : ReadOnlySequenceSegment<byte>
     {
-        private Segments(byte[] bytes, long runningIndex)
+        private Segments(ReadOnlyMemory<byte> bytes, long runningIndex)
         {
             Memory = bytes;
             RunningIndex = runningIndex;
         }
 
-        public static ReadOnlySequence<byte> Create(List<byte[]> pieces)
+        public static ReadOnlySequence<byte> Create(List<ReadOnlyMemory<byte>> pieces)
         {
             if (pieces.Count == 0)
             {
