@@ -26,6 +26,7 @@ public sealed class ServerContext : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        AsyncSocketTransport.PreferInlineCompletions(); // before this process's first accept (perf: transport)
         Options = options;
         Handler = handler;
         LoggerFactory = loggerFactory;

@@ -1,6 +1,9 @@
 // The transport of the event-loop models: Socket.ReceiveAsync/SendAsync (SocketAsyncEventArgs under the
 // hood, completed by the runtime's epoll thread). Awaits resume on the caller's SynchronizationContext,
 // which on an event loop is the loop itself. It never uses ConfigureAwait(false) for that reason.
+// The epoll thread hands each completion straight to that loop (inline completions, see the static
+// PreferInlineCompletions) rather than through the thread pool: one thread hop per wake-up instead of two.
+using System.Buffers;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 
@@ -10,6 +13,19 @@ namespace Skein.Server.Connections;
 public sealed class AsyncSocketTransport(Socket socket, int maxInputBytes) : SocketTransport(socket, maxInputBytes)
 {
     private CancellationTokenSource? _timeout;
+
+    /// <summary>
+    /// Asks the runtime to run socket completions on its epoll thread instead of queueing them to the thread
+    /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c> is the same switch). Safe here because every
+    /// continuation of this transport is posted to its event loop at once and never blocks the epoll thread.
+    /// The runtime reads the variable once, when its socket engine starts (the first accept may start it), so
+    /// a server calls this before its first socket; worker processes inherit it. Measured with
+    /// <c>strace -c -f</c> on <c>async -w 1</c>, small page, 50 keep-alive connections: 8.6 syscalls per
+    /// request without (5.3 of them <c>sched_yield</c> of thread-pool workers spinning for work), 2.9 with
+    /// (recv 1.35, send 1.0, epoll_wait 0.47).
+    /// </summary>
+    public static void PreferInlineCompletions()
+        => Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
     /// <inheritdoc/>
     protected override async ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
@@ -52,11 +68,26 @@ public sealed class AsyncSocketTransport(Socket socket, int maxInputBytes) : Soc
         }
     }
 
-    /// <inheritdoc/>
-    protected override ValueTask SendWholeFileCoreAsync(string path, ReadOnlyMemory<byte> preBuffer)
-        => Socket.SendFileAsync(path, preBuffer, ReadOnlyMemory<byte>.Empty, TransmitFileOptions.UseDefaultWorkerThread);
-
-    /// <inheritdoc/>
-    protected override ValueTask<int> ReadFileAsync(SafeFileHandle file, Memory<byte> buffer, long position)
-        => RandomAccess.ReadAsync(file, buffer, position);
+    /// <summary>The runtime offers no "wait until writable" for a socket, but its SendAsync waits: one
+    /// piece of the file is read and sent that way, then sendfile(2) takes over again. So a large file costs
+    /// one 64 KiB copy each time the client falls behind, and is otherwise zero-copy.</summary>
+    protected override async ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyChunkSize);
+        try
+        {
+            // A page-cache read on the loop thread, as nginx reads without aio threads.
+            var read = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(CopyChunkSize, left)), position);
+            if (read == 0)
+            {
+                throw new IOException($"The file ended at {position}, before the bytes announced.");
+            }
+            await SendCoreAsync(buffer.AsMemory(0, read));
+            return read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

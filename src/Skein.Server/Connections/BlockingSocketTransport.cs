@@ -1,7 +1,6 @@
 // The transport of the thread and process models: plain blocking Socket.Receive/Send on the calling
 // thread. Every ValueTask it returns is already complete, so the connection loop runs straight through.
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Connections;
@@ -45,66 +44,11 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes) : 
         return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc/>
-    protected override ValueTask SendWholeFileCoreAsync(string path, ReadOnlyMemory<byte> preBuffer)
+    /// <summary>A blocking socket does not fill up this way; if it turns out non-blocking, waits for it to
+    /// become writable.</summary>
+    protected override ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left)
     {
-        Socket.SendFile(path, preBuffer.Span, ReadOnlySpan<byte>.Empty, TransmitFileOptions.UseDefaultWorkerThread);
-        return ValueTask.CompletedTask;
+        Socket.Poll(-1, SelectMode.SelectWrite);
+        return ValueTask.FromResult(0L);
     }
-
-    /// <summary>A range goes with sendfile(2) too: its bytes never enter this process. Blocking like the
-    /// rest of this transport; if the socket turns out non-blocking, waits for it to become writable.</summary>
-    protected override ValueTask SendRangeCoreAsync(string path, long offset, long length)
-    {
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var socketRef = false;
-        var fileRef = false;
-        try
-        {
-            Socket.SafeHandle.DangerousAddRef(ref socketRef);
-            file.DangerousAddRef(ref fileRef);
-            var socketFd = (int)Socket.SafeHandle.DangerousGetHandle();
-            var fileFd = (int)file.DangerousGetHandle();
-            var position = offset;
-            var left = length;
-            while (left > 0)
-            {
-                var sent = SendFileSyscall.SendFile(socketFd, fileFd, ref position, (nuint)Math.Min(left, 1L << 30));
-                if (sent > 0)
-                {
-                    left -= sent;
-                    continue;
-                }
-                if (sent == 0)
-                {
-                    throw new IOException($"'{path}' ended before the {length} bytes announced.");
-                }
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == SendFileSyscall.EAGAIN)
-                {
-                    Socket.Poll(-1, SelectMode.SelectWrite);
-                }
-                else if (errno != SendFileSyscall.EINTR)
-                {
-                    throw new IOException($"sendfile(2) failed with errno {errno}.");
-                }
-            }
-        }
-        finally
-        {
-            if (fileRef)
-            {
-                file.DangerousRelease();
-            }
-            if (socketRef)
-            {
-                Socket.SafeHandle.DangerousRelease();
-            }
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc/>
-    protected override ValueTask<int> ReadFileAsync(SafeFileHandle file, Memory<byte> buffer, long position)
-        => ValueTask.FromResult(RandomAccess.Read(file, buffer.Span, position));
 }

@@ -259,6 +259,7 @@ public sealed class ConnectionLoop : IDisposable
         {
             return await handling;
         }
+        _transport.ReleaseIdleBuffers(); // a handler that waits (a long poll) holds no input buffer meanwhile
         var watched = _server.Disconnects.Watch(_connection);
         try
         {

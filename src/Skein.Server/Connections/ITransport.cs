@@ -48,9 +48,14 @@ public interface ITransport : IDisposable
     ValueTask SendAsync(ReadOnlyMemory<byte> data);
 
     /// <summary>Sends the pending output followed by <paramref name="length"/> bytes of the file at
-    /// <paramref name="path"/> from <paramref name="offset"/>; a whole file goes with sendfile(2) and the
-    /// pending output as its pre-buffer, so its bytes never enter this process.</summary>
+    /// <paramref name="path"/> from <paramref name="offset"/>, with sendfile(2): the file's bytes do not
+    /// pass through this process (except a piece at a time while a non-blocking socket's buffer is full).</summary>
     ValueTask SendFileAsync(string path, long offset, long length);
+
+    /// <summary>Returns the input buffer to the pool when <see cref="Received"/> is empty, so a connection
+    /// whose handler waits (a long poll) holds no receive buffer meanwhile; the next
+    /// <see cref="ReceiveAsync"/> takes one again. Consumed bytes are invalid after this call.</summary>
+    void ReleaseIdleBuffers();
 
     /// <summary>Ends the connection politely: pending output is dropped, our sending side is shut down, and
     /// when <paramref name="linger"/> is set, what the client still sends is read and discarded for a short

@@ -3,6 +3,8 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Connections;
 
@@ -13,8 +15,11 @@ public abstract class SocketTransport : ITransport
     /// <summary>First size of the input buffer: a typical browser request head fits.</summary>
     protected const int InitialInputSize = 4096;
 
-    /// <summary>Pieces in which file ranges and streams are copied: bounded memory per connection.</summary>
+    /// <summary>Pieces in which a file is copied when it cannot go zero-copy: bounded memory per connection.</summary>
     protected const int CopyChunkSize = 64 * 1024;
+
+    // Most bytes one sendfile(2) call is asked for (Linux sends at most 0x7ffff000 per call anyway).
+    private const long MaxSendFileBytes = 1L << 30;
 
     // Lingering close (nginx lingering_close): read and discard for at most this long, this much.
     private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(2);
@@ -109,46 +114,76 @@ public abstract class SocketTransport : ITransport
     public async ValueTask SendFileAsync(string path, long offset, long length)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (offset == 0 && length > 0 && new FileInfo(path).Length == length)
-        {
-            try
-            {
-                await SendWholeFileCoreAsync(path, _output.WrittenMemory);
-            }
-            finally
-            {
-                _output.Reset();
-            }
-            return;
-        }
+        // nginx's sequence for a file body (open, send the head, sendfile, close), for whole files and ranges
+        // alike, on every transport. The file is opened here rather than by name inside Socket.SendFile, which
+        // also stats it, and on the async path left each descriptor open until the garbage collector ran.
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         await FlushAsync();
-        await SendRangeCoreAsync(path, offset, length);
+        var position = offset;
+        var end = offset + length;
+        while (position < end)
+        {
+            var sent = SendFileOnce(file, ref position, end - position, out var errno);
+            if (sent > 0)
+            {
+                continue;
+            }
+            if (sent == 0)
+            {
+                throw new IOException($"'{path}' ended at {position}, before the {length} bytes announced.");
+            }
+            if (errno == SendFileSyscall.EAGAIN)
+            {
+                position += await WhenSendBufferFullAsync(file, position, end - position);
+            }
+            else if (errno != SendFileSyscall.EINTR)
+            {
+                throw new SocketException(errno);
+            }
+        }
     }
 
-    /// <summary>Sends part of a file (the pending output is already sent). This default copies it in
-    /// bounded pieces (Socket's sendfile takes whole files only); a transport may do better.</summary>
-    protected virtual async ValueTask SendRangeCoreAsync(string path, long offset, long length)
+    /// <summary>Drops the input buffer when it holds no unconsumed byte, so a connection whose handler waits
+    /// (a long poll) holds none meanwhile; the next receive rents one again. Consumed bytes are invalid from here.</summary>
+    public void ReleaseIdleBuffers()
     {
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunkSize, Math.Max(length, 1)));
+        if (_start == _end && _input.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_input);
+            _input = [];
+            _start = _end = 0;
+        }
+    }
+
+    /// <summary>Called when sendfile(2) found the socket's send buffer full (a non-blocking socket): waits
+    /// until the client has taken some of it, and may send a piece of the file itself meanwhile. Returns the
+    /// bytes of the file it sent (0 if it only waited).</summary>
+    protected abstract ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left);
+
+    // One sendfile(2) call: bytes sent (position advanced), 0 at the file's end, -1 with errno.
+    private long SendFileOnce(SafeFileHandle file, ref long position, long left, out int errno)
+    {
+        var socketRef = false;
+        var fileRef = false;
         try
         {
-            var position = offset;
-            var end = offset + length;
-            while (position < end)
-            {
-                var read = await ReadFileAsync(file, buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - position)), position);
-                if (read == 0)
-                {
-                    throw new IOException($"'{path}' ended at {position}, before the {length} bytes announced.");
-                }
-                await SendCoreAsync(buffer.AsMemory(0, read));
-                position += read;
-            }
+            Socket.SafeHandle.DangerousAddRef(ref socketRef);
+            file.DangerousAddRef(ref fileRef);
+            var sent = SendFileSyscall.SendFile((int)Socket.SafeHandle.DangerousGetHandle(), (int)file.DangerousGetHandle(),
+                ref position, (nuint)Math.Min(left, MaxSendFileBytes));
+            errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return sent;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (fileRef)
+            {
+                file.DangerousRelease();
+            }
+            if (socketRef)
+            {
+                Socket.SafeHandle.DangerousRelease();
+            }
         }
     }
 
@@ -208,12 +243,6 @@ public abstract class SocketTransport : ITransport
 
     /// <summary>Sends all of <paramref name="data"/>.</summary>
     protected abstract ValueTask SendCoreAsync(ReadOnlyMemory<byte> data);
-
-    /// <summary>Sends <paramref name="preBuffer"/> then the whole file, zero-copy.</summary>
-    protected abstract ValueTask SendWholeFileCoreAsync(string path, ReadOnlyMemory<byte> preBuffer);
-
-    /// <summary>Reads from a file at <paramref name="position"/>.</summary>
-    protected abstract ValueTask<int> ReadFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, Memory<byte> buffer, long position);
 
     private async ValueTask LingerAsync()
     {

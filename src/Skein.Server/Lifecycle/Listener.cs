@@ -42,6 +42,7 @@ public sealed class Listener : IDisposable
     public static Listener Bind(IPAddress address, int port, int backlog, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(address);
+        Connections.AsyncSocketTransport.PreferInlineCompletions(); // before this process's first socket (perf: transport)
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
