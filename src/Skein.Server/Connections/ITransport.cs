@@ -52,7 +52,8 @@ public interface ITransport : IDisposable
     /// pass through this process (except a piece at a time while a non-blocking socket's buffer is full).</summary>
     ValueTask SendFileAsync(string path, long offset, long length);
 
-    /// <summary>Returns the input buffer to the pool when <see cref="Received"/> is empty, so a connection
+    /// <summary>Returns the input buffer to the pool when <see cref="Received"/> is empty and no receive is in
+    /// progress (a handler reading its body waits in one), so a connection
     /// whose handler waits (a long poll) holds no receive buffer meanwhile; the next
     /// <see cref="ReceiveAsync"/> takes one again. Consumed bytes are invalid after this call.</summary>
     void ReleaseIdleBuffers();

@@ -30,6 +30,7 @@ public abstract class SocketTransport : ITransport
     private byte[] _input = [];
     private int _start;
     private int _end;
+    private bool _receiving; // a receive is filling the input buffer: it must not be released meanwhile
     private bool _disposed;
 
     /// <summary>Wraps <paramref name="socket"/>; the input buffer never grows past <paramref name="maxInputBytes"/>.</summary>
@@ -74,7 +75,16 @@ public abstract class SocketTransport : ITransport
     public async ValueTask<bool> ReceiveAsync(TimeSpan timeout)
     {
         var space = PrepareInput();
-        var received = await ReceiveCoreAsync(space, timeout);
+        int received;
+        _receiving = true;
+        try
+        {
+            received = await ReceiveCoreAsync(space, timeout);
+        }
+        finally
+        {
+            _receiving = false;
+        }
         if (received == 0)
         {
             return false;
@@ -143,11 +153,12 @@ public abstract class SocketTransport : ITransport
         }
     }
 
-    /// <summary>Drops the input buffer when it holds no unconsumed byte, so a connection whose handler waits
-    /// (a long poll) holds none meanwhile; the next receive rents one again. Consumed bytes are invalid from here.</summary>
+    /// <summary>Drops the input buffer when it holds no unconsumed byte and no receive is filling it (a
+    /// handler waiting for its request body is), so a connection whose handler waits for something else (a long
+    /// poll) holds none meanwhile; the next receive rents one again. Consumed bytes are invalid from here.</summary>
     public void ReleaseIdleBuffers()
     {
-        if (_start == _end && _input.Length > 0)
+        if (_start == _end && _input.Length > 0 && !_receiving)
         {
             ArrayPool<byte>.Shared.Return(_input);
             _input = [];
