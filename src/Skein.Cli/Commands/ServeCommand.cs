@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Skein.App;
 using Skein.Cli.Grammar;
 using Skein.Cli.Logging;
+using Skein.Cli.Workers;
 using Skein.Server;
 using Skein.Server.Lifecycle;
 using Skein.Server.Models;
@@ -58,7 +59,7 @@ internal static class ServeCommand
             IConcurrencyModel model;
             try
             {
-                model = ModelFactory.Create(server);
+                model = ModelFactory.Create(server, WorkerPrograms.For(options, site));
             }
             catch (NotSupportedException e)
             {

@@ -1,17 +1,38 @@
 // The process-pool model (pre-fork): N long-lived worker processes share the listening socket and each
-// serves one connection at a time with blocking I/O. This file is the master's side; the worker's side
-// is WorkerHost, which runs the single model over the shared socket.
+// serves one connection at a time with blocking I/O. Both sides are here: what the master does (Run) and
+// what each worker runs (Work); the process mechanics are in Processes/.
 
+using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
 namespace Skein.Server.Models;
 
 /// <summary>
-/// Process pool, like Apache prefork or gunicorn's sync workers: the master starts N <c>skein worker</c>
-/// processes and hands each the listening socket once (SCM_RIGHTS). Every idle worker blocks in accept on
-/// it and the kernel gives each new connection to one of them; a busy worker is not accepting, so
-/// connections go to idle ones and N slow requests occupy all N workers. The master accepts nothing: it
-/// supervises, replacing a worker that dies, and leads shutdown. A crash takes down one worker's
-/// connection, never the server.
+/// Process pool, like Apache prefork or gunicorn's sync workers: the master starts N worker processes and
+/// hands each the listening socket once (SCM_RIGHTS). Every idle worker blocks in accept on it and the
+/// kernel gives each new connection to one of them; a busy worker is not accepting, so connections go to
+/// idle ones and N slow requests occupy all N workers. The master accepts nothing: it supervises, replacing
+/// a worker that dies, and leads shutdown. A crash takes down one worker's connection, never the server.
 /// </summary>
-public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch? launch = null) : SharedSocketMaster(server, launch);
+public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IDisposable
+{
+    private readonly ProcessMaster _master = new(server, launch);
+
+    /// <summary>The master: starts <c>-w</c> workers (and one standby), gives each the listening socket,
+    /// and replaces any that dies until shutdown.</summary>
+    public void Run(Listener listener, CancellationToken stopping) => _master.RunSharing(listener, stopping);
+
+    /// <summary>A worker: the single model over the shared listening socket — block in accept, serve that
+    /// one connection with blocking I/O until it closes, accept again.</summary>
+    public static int Work(ProcessWorker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return worker.ServeListener(new SingleModel(worker.Server));
+    }
+
+    /// <inheritdoc/>
+    public bool Join(TimeSpan timeout) => _master.Join(timeout);
+
+    /// <summary>Releases the shared memory's descriptor.</summary>
+    public void Dispose() => _master.Dispose();
+}

@@ -3,7 +3,7 @@
 // else lives here.
 
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Skein.Server.Interop;
 
 namespace Skein.Server.Processes;
 
@@ -15,13 +15,8 @@ namespace Skein.Server.Processes;
 /// TryUnblockSocket), so the worker clears the flag; and the socket is made non-blocking, so a blocking
 /// Accept is emulated over epoll and disposing the socket aborts it without any syscall on the socket.
 /// </summary>
-public static partial class SharedListeningSocket
+public static class SharedListeningSocket
 {
-    private const int F_SETFD = 2;
-    private const int F_GETFL = 3;
-    private const int F_SETFL = 4;
-    private const int O_NONBLOCK = 0x800;
-
     /// <summary>Prepares <paramref name="fd"/> (just received from the master) for sharing and returns it.
     /// Wrap it in a <see cref="Socket"/> and set <see cref="Socket.Blocking"/> to true for blocking accepts.</summary>
     /// <exception cref="IOException">fcntl failed.</exception>
@@ -30,24 +25,10 @@ public static partial class SharedListeningSocket
         ArgumentNullException.ThrowIfNull(fd);
         var raw = (int)fd.DangerousGetHandle();
         // The worker starts no processes of its own, so leaving the descriptor inheritable leaks it nowhere.
-        Check(fcntl(raw, F_SETFD, 0));
-        int flags = fcntl(raw, F_GETFL, 0);
-        Check(flags);
+        Fcntl.SetCloseOnExec(raw, false);
         // O_NONBLOCK belongs to the open file, shared by every process holding the socket: all of them
         // agree (the master never accepts on it in these models).
-        Check(fcntl(raw, F_SETFL, flags | O_NONBLOCK));
+        Fcntl.SetNonBlocking(raw);
         return fd;
     }
-
-    private static void Check(int result)
-    {
-        if (result < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"fcntl: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-        }
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fcntl(int fd, int cmd, int arg);
 }

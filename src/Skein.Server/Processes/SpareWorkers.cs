@@ -1,4 +1,4 @@
-// The process-per-connection model's supply of processes: a few spare `skein worker` processes started
+// A supply of one-use worker processes (the process-per-connection model): a few spare processes started
 // ahead of need, each used for exactly one connection, plus the set of processes serving one. Keeping
 // spares hides the .NET start-up time (tens of milliseconds) from the client. It does not accept or
 // hand sockets over (the model does) and knows nothing of HTTP.

@@ -1,13 +1,13 @@
 // UnixFdChannel: one end of a Unix-domain SOCK_SEQPACKET socket pair that carries small messages and,
-// with SCM_RIGHTS (unix(7)), open file descriptors between processes. It is the interop for the few
-// syscalls that .NET does not expose (socketpair, sendmsg, recvmsg, fcntl) and nothing else, like
-// nginx's ngx_channel.c. It does not know what the messages mean: that is WorkerChannel's job.
-// Linux only: the msghdr/cmsghdr layouts below are those of the 64-bit Linux ABI.
+// with SCM_RIGHTS (unix(7)), open file descriptors between processes, like nginx's ngx_channel.c. It
+// builds and reads the msghdr/cmsghdr of one message; the syscalls themselves are in Interop/UnixSockets.
+// It does not know what the messages mean: that is WorkerChannel's job.
 
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Skein.Server.Interop;
+using static Skein.Server.Interop.UnixSockets;
 
 namespace Skein.Server.Processes;
 
@@ -17,35 +17,11 @@ namespace Skein.Server.Processes;
 /// reads end-of-file when every copy of the other end is closed — which is how a worker learns that its
 /// master died, even by SIGKILL. Sends and receives block; one thread should receive at a time.
 /// </summary>
-public sealed partial class UnixFdChannel : IDisposable
+public sealed class UnixFdChannel : IDisposable
 {
-    /// <summary>The largest message this channel sends or receives, in bytes.</summary>
-    public const int MaxMessageBytes = 4096;
-
-    private const int AF_UNIX = 1;
-    private const int SOCK_SEQPACKET = 5;
-    private const int SOCK_CLOEXEC = 0x80000;
-    private const int SOL_SOCKET = 1;
-    private const int SCM_RIGHTS = 1;
-    private const int MSG_NOSIGNAL = 0x4000;
-    private const int MSG_PEEK = 0x2;
-    private const int MSG_DONTWAIT = 0x40;
-    private const int EAGAIN = 11;
-    private const int MSG_CTRUNC = 0x8;
-    private const int MSG_TRUNC = 0x20;
-    private const int MSG_CMSG_CLOEXEC = 0x40000000;
-    private const int F_GETFD = 1;
-    private const int F_SETFD = 2;
-    private const int FD_CLOEXEC = 1;
-    private const int SHUT_RDWR = 2;
-    private const int EINTR = 4;
-
-    // sizeof(struct cmsghdr) is 16 on 64-bit Linux (size_t len; int level; int type).
-    private const int CmsgHeaderBytes = 16;
-    // CMSG_SPACE(sizeof(int)): header plus the fd, rounded up to the 8-byte alignment of size_t.
-    private const int CmsgSpaceOneFd = 24;
-    // CMSG_LEN(sizeof(int)).
-    private const int CmsgLenOneFd = CmsgHeaderBytes + sizeof(int);
+    /// <summary>The largest message this channel sends or receives, in bytes: 64 KiB, room for the worker
+    /// settings with long paths, far below the socket's send buffer (net.core.wmem_default, ~208 KiB).</summary>
+    public const int MaxMessageBytes = 64 * 1024;
 
     private readonly ChannelHandle _handle;
 
@@ -56,13 +32,13 @@ public sealed partial class UnixFdChannel : IDisposable
 
     /// <summary>Creates a connected pair. Both ends are close-on-exec; call <see cref="AllowInheritance"/>
     /// on the end a child process should keep across exec.</summary>
-    public static (UnixFdChannel First, UnixFdChannel Second) CreatePair()
+    public static unsafe (UnixFdChannel First, UnixFdChannel Second) CreatePair()
     {
         RequireLinux();
-        Span<int> fds = stackalloc int[2];
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ref MemoryMarshal.GetReference(fds)) != 0)
+        int* fds = stackalloc int[2];
+        if (SocketPair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
         {
-            throw LastError();
+            throw Errno.LastError("socketpair");
         }
         return (new UnixFdChannel(new ChannelHandle(fds[0])), new UnixFdChannel(new ChannelHandle(fds[1])));
     }
@@ -74,12 +50,12 @@ public sealed partial class UnixFdChannel : IDisposable
         RequireLinux();
         ArgumentOutOfRangeException.ThrowIfNegative(fd);
         var channel = new UnixFdChannel(new ChannelHandle(fd));
-        channel.SetCloseOnExec(true);
+        Fcntl.SetCloseOnExec(fd, true);
         return channel;
     }
 
     /// <summary>Clears close-on-exec on this end so the next child process started inherits it.</summary>
-    public void AllowInheritance() => SetCloseOnExec(false);
+    public void AllowInheritance() => Fcntl.SetCloseOnExec(Fd, false);
 
     /// <summary>Sends one message of at most <see cref="MaxMessageBytes"/>, passing a duplicate of
     /// <paramref name="fd"/> along when it is given. The sender keeps its own copy of the descriptor.</summary>
@@ -111,12 +87,12 @@ public sealed partial class UnixFdChannel : IDisposable
                     header.ControlLen = CmsgSpaceOneFd;
                 }
                 nint sent;
-                while ((sent = sendmsg(Fd, &header, MSG_NOSIGNAL)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
+                while ((sent = SendMsg(Fd, &header, MSG_NOSIGNAL)) < 0 && Errno.Last == Errno.EINTR)
                 {
                 }
                 if (sent < 0)
                 {
-                    throw LastError();
+                    throw Errno.LastError("sendmsg");
                 }
             }
         }
@@ -152,12 +128,12 @@ public sealed partial class UnixFdChannel : IDisposable
                 var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
                 var header = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = CmsgSpaceOneFd };
                 nint received;
-                while ((received = recvmsg(Fd, &header, MSG_CMSG_CLOEXEC)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
+                while ((received = RecvMsg(Fd, &header, MSG_CMSG_CLOEXEC)) < 0 && Errno.Last == Errno.EINTR)
                 {
                 }
                 if (received < 0)
                 {
-                    throw LastError();
+                    throw Errno.LastError("recvmsg");
                 }
                 var cmsg = (CmsgHdr*)control;
                 if (header.ControlLen >= CmsgLenOneFd && cmsg->Level == SOL_SOCKET && cmsg->Type == SCM_RIGHTS)
@@ -192,7 +168,7 @@ public sealed partial class UnixFdChannel : IDisposable
         {
             _handle.DangerousAddRef(ref addedSelf);
             byte probe;
-            return recv(Fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || Marshal.GetLastPInvokeError() is not (EAGAIN or EINTR);
+            return Recv(Fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || Errno.Last is not (Errno.EAGAIN or Errno.EINTR);
         }
         finally
         {
@@ -209,7 +185,7 @@ public sealed partial class UnixFdChannel : IDisposable
     {
         if (!_handle.IsClosed)
         {
-            _ = shutdown(Fd, SHUT_RDWR); // ENOTCONN when the peer is already gone: nothing left to shut.
+            _ = UnixSockets.Shutdown(Fd, SHUT_RDWR); // ENOTCONN when the peer is already gone: nothing left to shut.
         }
     }
 
@@ -224,75 +200,10 @@ public sealed partial class UnixFdChannel : IDisposable
         }
     }
 
-    // errno as an IOException whose HResult is the errno, so callers can tell EPIPE (32) from the rest.
-    private static IOException LastError([CallerMemberName] string call = "")
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{call}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-    }
-
-    private void SetCloseOnExec(bool closeOnExec)
-    {
-        int flags = fcntl(Fd, F_GETFD, 0);
-        if (flags < 0 || fcntl(Fd, F_SETFD, closeOnExec ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC) < 0)
-        {
-            throw LastError();
-        }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    // struct msghdr on 64-bit Linux: name, namelen (padded), iov, iovlen, control, controllen, flags.
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLen;
-        public IoVec* Iov;
-        public nuint IovLen;
-        public void* Control;
-        public nuint ControlLen;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct CmsgHdr
-    {
-        public nuint Len;
-        public int Level;
-        public int Type;
-    }
-
     private sealed class ChannelHandle : SafeHandleMinusOneIsInvalid
     {
         public ChannelHandle(int fd) : base(ownsHandle: true) => SetHandle(fd);
 
-        protected override bool ReleaseHandle() => close((int)handle) == 0;
+        protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int socketpair(int domain, int type, int protocol, ref int fds);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint sendmsg(int sockfd, MsgHdr* msg, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint recvmsg(int sockfd, MsgHdr* msg, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint recv(int sockfd, byte* buffer, nuint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fcntl(int fd, int cmd, int arg);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int shutdown(int sockfd, int how);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

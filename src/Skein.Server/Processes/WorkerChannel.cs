@@ -2,6 +2,8 @@
 // gone" into a false return instead of an exception, since that is an expected event for both sides:
 // a worker's death for the master, the master's death for a worker. It does not act on messages.
 
+using System.Buffers;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -15,10 +17,29 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
     /// <summary>The underlying descriptor channel.</summary>
     public UnixFdChannel Channel { get; } = channel;
 
+    /// <summary>In a worker process: adopts the channel its master passed down, whose descriptor number is
+    /// in the environment variable <see cref="WorkerLaunch.ChannelVariable"/> (set by <see cref="WorkerProcess.Start"/>).</summary>
+    /// <exception cref="InvalidOperationException">This process was not started by a master.</exception>
+    public static WorkerChannel FromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable(WorkerLaunch.ChannelVariable);
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+        {
+            throw new InvalidOperationException(
+                $"No channel to a master process ({WorkerLaunch.ChannelVariable} is not set): a worker is started by a process model's master.");
+        }
+        // Not passed on to anything this process might start.
+        Environment.SetEnvironmentVariable(WorkerLaunch.ChannelVariable, null);
+        return new WorkerChannel(UnixFdChannel.FromInherited(fd));
+    }
+
     /// <summary>Sends <paramref name="message"/> with an optional descriptor; false if the other end is gone.</summary>
     public bool TrySend(WorkerMessage message, SafeHandle? fd = null)
     {
-        Span<byte> bytes = stackalloc byte[WorkerMessage.EncodedBytes];
+        var length = message.EncodedBytes;
+        var rented = length > 64 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented ?? stackalloc byte[64];
+        bytes = bytes[..length];
         message.Encode(bytes);
         try
         {
@@ -36,6 +57,13 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         {
             return false; // this end was closed: we are shutting down.
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Blocks for the next message; false at end-of-file (the other process is gone or closed its
@@ -43,35 +71,37 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
     /// <exception cref="InvalidDataException">The peer sent something that is not a message.</exception>
     public bool TryReceive(out WorkerMessage message, out SafeSocketHandle? fd)
     {
-        Span<byte> buffer = stackalloc byte[WorkerMessage.EncodedBytes + 1]; // one spare byte exposes a too-long message
-        int length;
+        // One spare byte exposes a too-long message (MSG_TRUNC).
+        var buffer = ArrayPool<byte>.Shared.Rent(UnixFdChannel.MaxMessageBytes + 1);
         try
         {
-            length = Channel.Receive(buffer, out fd);
+            int length;
+            try
+            {
+                length = Channel.Receive(buffer, out fd);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                message = default;
+                fd = null;
+                return false; // ECONNRESET, or this end closed: the same as end-of-file for us.
+            }
+            if (length == 0)
+            {
+                message = default;
+                return false;
+            }
+            if (!WorkerMessage.TryDecode(buffer.AsSpan(0, length), out message))
+            {
+                fd?.Dispose();
+                throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
+            }
+            return true;
         }
-        catch (IOException)
+        finally
         {
-            message = default;
-            fd = null;
-            return false; // ECONNRESET: the same as end-of-file for us.
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        catch (ObjectDisposedException)
-        {
-            message = default;
-            fd = null;
-            return false;
-        }
-        if (length == 0)
-        {
-            message = default;
-            return false;
-        }
-        if (!WorkerMessage.TryDecode(buffer[..length], out message))
-        {
-            fd?.Dispose();
-            throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
-        }
-        return true;
     }
 
     /// <summary>True when a message (or the master's end-of-file) is already waiting.</summary>

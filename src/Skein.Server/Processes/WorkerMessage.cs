@@ -1,5 +1,6 @@
 // The master↔worker channel protocol: the few messages that travel over a worker's UnixFdChannel and
-// their 9-byte encoding. It does not send or receive (WorkerChannel does) nor act on them (the models do).
+// their encoding (kind, one number, optional payload). It does not send or receive (WorkerChannel does)
+// nor act on them (the process models do).
 
 using System.Buffers.Binary;
 
@@ -12,7 +13,7 @@ public enum WorkerMessageKind : byte
     Ready = 1,
 
     /// <summary>Master → worker, with the listening socket attached: accept from it until told to stop
-    /// (process-pool and hybrid). Sent once, right after the worker is started.</summary>
+    /// (process-pool and hybrid). Sent once, when the worker takes a slot.</summary>
     Listen = 2,
 
     /// <summary>Master → worker, with one accepted socket attached: serve this connection, then exit
@@ -22,33 +23,41 @@ public enum WorkerMessageKind : byte
     /// <summary>Master → worker: shut down gracefully (stop accepting, finish in-flight requests, exit 0).</summary>
     Stop = 4,
 
-    /// <summary>Master → worker, with the <see cref="SharedSignal"/> page attached: the state all processes
-    /// share. Always the first message a worker receives.</summary>
-    Shared = 5,
+    /// <summary>Master → worker, always the first message: the worker's settings as the host encoded them
+    /// (<see cref="WorkerMessage.Payload"/>, see <see cref="WorkerLaunch.Settings"/>), with the
+    /// <see cref="SharedSignal"/> memory attached; <see cref="WorkerMessage.Value"/> is the worker's slot in it.</summary>
+    Start = 5,
 }
 
-/// <summary>One message on a worker's channel: a kind and one number (a pid or a connection id).</summary>
-public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value = 0)
+/// <summary>One message on a worker's channel: a kind, one number (a pid, a connection id, a slot) and,
+/// for <see cref="WorkerMessageKind.Start"/>, a payload.</summary>
+public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value = 0, ReadOnlyMemory<byte> Payload = default)
 {
-    /// <summary>Encoded size: one byte of kind, eight bytes of value (little-endian).</summary>
-    public const int EncodedBytes = 9;
+    /// <summary>Encoded size without payload: one byte of kind, eight bytes of value (little-endian).</summary>
+    public const int HeaderBytes = 9;
+
+    /// <summary>The encoded size.</summary>
+    public int EncodedBytes => HeaderBytes + Payload.Length;
 
     /// <summary>Writes the message into <paramref name="destination"/> (at least <see cref="EncodedBytes"/> long).</summary>
     public void Encode(Span<byte> destination)
     {
         destination[0] = (byte)Kind;
-        BinaryPrimitives.WriteInt64LittleEndian(destination[1..EncodedBytes], Value);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[1..HeaderBytes], Value);
+        Payload.Span.CopyTo(destination[HeaderBytes..]);
     }
 
-    /// <summary>Reads a message; false when <paramref name="source"/> is not one (wrong size or unknown kind).</summary>
+    /// <summary>Reads a message (copying any payload); false when <paramref name="source"/> is not one
+    /// (too short or an unknown kind).</summary>
     public static bool TryDecode(ReadOnlySpan<byte> source, out WorkerMessage message)
     {
         message = default;
-        if (source.Length != EncodedBytes || !Enum.IsDefined((WorkerMessageKind)source[0]))
+        if (source.Length < HeaderBytes || !Enum.IsDefined((WorkerMessageKind)source[0]))
         {
             return false;
         }
-        message = new WorkerMessage((WorkerMessageKind)source[0], BinaryPrimitives.ReadInt64LittleEndian(source[1..]));
+        var payload = source.Length > HeaderBytes ? source[HeaderBytes..].ToArray() : ReadOnlyMemory<byte>.Empty;
+        message = new WorkerMessage((WorkerMessageKind)source[0], BinaryPrimitives.ReadInt64LittleEndian(source[1..HeaderBytes]), payload);
         return true;
     }
 }

@@ -1,4 +1,4 @@
-// The master's handle on one worker process: starting it (re-exec of this program with its channel
+// The master's handle on one worker process: starting it (exec of the host's worker program with its channel
 // inherited), its channel, its readiness, its exit. It does not decide when to start or replace workers
 // (Supervisor and SpareWorkers do) and knows nothing of HTTP.
 
@@ -57,7 +57,7 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => Exited.IsCompleted;
 
-    /// <summary>Starts <c>skein worker</c> as <paramref name="launch"/> says, with a fresh channel.</summary>
+    /// <summary>Starts a worker as <paramref name="launch"/> says, with a fresh channel (the child inherits its end).</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
     public static WorkerProcess Start(WorkerLaunch launch, ILogger? log = null)
     {

@@ -1,7 +1,11 @@
 // Tests of starting `skein worker` processes from this test host: the launcher finds the skein build
-// output, the child inherits its channel, reports ready, and exits on Stop or when the master's end closes.
+// output, the child inherits its channel, takes its settings from the start message, reports ready, and
+// exits on Stop or when the master's end closes.
 
 using Microsoft.Extensions.Logging.Abstractions;
+using Skein.App;
+using Skein.Cli.Workers;
+using Skein.Server.Models;
 using Skein.Server.Processes;
 using Xunit.Abstractions;
 
@@ -12,7 +16,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     // A per-connection worker (it reports ready, then waits for a connection) serving the system's temp folder.
-    private static WorkerLaunch Launch => WorkerLaunch.ForThisProgram(["-m", "process", "-f", Path.GetTempPath()]);
+    private static WorkerLaunch Launch => WorkerPrograms.For(new ServerOptions { Model = ConcurrencyModel.Process }, new SiteOptions { Root = Path.GetTempPath() });
 
     [Fact]
     public async Task Worker_reports_ready_and_exits_on_stop()
@@ -21,7 +25,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         using var worker = WorkerProcess.Start(Launch, NullLogger.Instance);
         try
         {
-            WorkerMaster.Prepare(worker, shared);
+            Assert.True(WorkerStart.Send(worker, Launch.Settings, shared, shared.RentSlot()));
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             output.WriteLine($"worker {worker.Pid} ready after {worker.StartupTime!.Value.TotalMilliseconds:F0} ms");
             Assert.True(worker.RequestStop());
@@ -41,7 +45,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         var worker = WorkerProcess.Start(Launch, NullLogger.Instance);
         try
         {
-            WorkerMaster.Prepare(worker, shared);
+            Assert.True(WorkerStart.Send(worker, Launch.Settings, shared, shared.RentSlot()));
             Assert.True(await worker.Ready.WaitAsync(Deadline));
             worker.Channel.Dispose(); // what the kernel does to the master's descriptors when it dies
             await worker.Exited.WaitAsync(Deadline);

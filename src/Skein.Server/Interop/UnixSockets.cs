@@ -1,0 +1,83 @@
+// The socket calls .NET does not expose, for the process models' channels: socketpair(2), sendmsg(2) and
+// recvmsg(2) with SCM_RIGHTS ancillary data (unix(7), cmsg(3)), recv(2) to peek, shutdown(2), and the
+// struct layouts they take (64-bit Linux ABI). From <sys/socket.h> and <sys/uio.h>. Interop only:
+// UnixFdChannel builds the messages.
+using System.Runtime.InteropServices;
+
+namespace Skein.Server.Interop;
+
+/// <summary>socketpair, sendmsg, recvmsg, recv, shutdown and their structs.</summary>
+internal static unsafe partial class UnixSockets
+{
+    public const int AF_UNIX = 1;
+    public const int SOCK_SEQPACKET = 5;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int SOL_SOCKET = 1;
+    public const int SCM_RIGHTS = 1;
+    public const int MSG_PEEK = 0x2;
+    public const int MSG_CTRUNC = 0x8;
+    public const int MSG_TRUNC = 0x20;
+    public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_CMSG_CLOEXEC = 0x40000000;
+    public const int SHUT_RDWR = 2;
+
+    /// <summary>sizeof(struct cmsghdr): size_t len; int level; int type.</summary>
+    public const int CmsgHeaderBytes = 16;
+
+    /// <summary>CMSG_SPACE(sizeof(int)): the header plus one descriptor, rounded up to size_t's alignment.</summary>
+    public const int CmsgSpaceOneFd = 24;
+
+    /// <summary>CMSG_LEN(sizeof(int)).</summary>
+    public const int CmsgLenOneFd = CmsgHeaderBytes + sizeof(int);
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr: name, namelen (padded), iov, iovlen, control, controllen, flags.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLen;
+        public IoVec* Iov;
+        public nuint IovLen;
+        public void* Control;
+        public nuint ControlLen;
+        public int Flags;
+    }
+
+    /// <summary>struct cmsghdr (its data follows at <see cref="CmsgHeaderBytes"/>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CmsgHdr
+    {
+        public nuint Len;
+        public int Level;
+        public int Type;
+    }
+
+    /// <summary><c>int socketpair(int domain, int type, int protocol, int sv[2])</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "socketpair", SetLastError = true)]
+    public static partial int SocketPair(int domain, int type, int protocol, int* fds);
+
+    /// <summary><c>ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int sockfd, MsgHdr* msg, int flags);
+
+    /// <summary><c>ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint RecvMsg(int sockfd, MsgHdr* msg, int flags);
+
+    /// <summary><c>ssize_t recv(int sockfd, void *buf, size_t len, int flags)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int sockfd, byte* buffer, nuint length, int flags);
+
+    /// <summary><c>int shutdown(int sockfd, int how)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
+    public static partial int Shutdown(int sockfd, int how);
+}

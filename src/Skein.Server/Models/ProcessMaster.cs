@@ -1,0 +1,92 @@
+// The master's side of the three process models, shared by their drivers: the memory every worker shares,
+// each worker's start message, handing out the listening socket, running the supervision until shutdown
+// and stopping the workers within the shutdown deadline. How many workers run and what they do is said in
+// each model's own file; starting and watching processes is Processes/ (Supervisor, SpareWorkers).
+
+using System.ComponentModel;
+using Skein.Server.Lifecycle;
+using Skein.Server.Processes;
+
+namespace Skein.Server.Models;
+
+/// <summary>Glue between a process model's master, its workers and the server's shutdown sequence.</summary>
+internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) : IDisposable
+{
+    /// <summary>Margin the master gives workers beyond their own shutdown deadline before killing them: a
+    /// worker aborts its connections at the deadline and then needs a moment to close them and exit.</summary>
+    public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
+
+    private readonly SharedSignal _shared = SharedSignal.Create();
+    private Supervisor? _supervisor;
+    private SpareWorkers? _spares;
+
+    /// <summary>process-pool, hybrid: starts <c>-w</c> workers and one standby, gives each worker the
+    /// listening socket, and replaces any that dies, until <paramref name="stopping"/> fires. Runs on the
+    /// calling thread (the master accepts nothing itself). If the workers cannot be kept running (they die
+    /// before becoming ready, or the program cannot be started), logs it and requests the server's shutdown.</summary>
+    public void RunSharing(Listener listener, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        _supervisor = new Supervisor(launch, server.Options.EffectiveWorkers, Start, worker => Listen(worker, listener), server.Log);
+        try
+        {
+            // The master's accept thread has nothing else to do: it waits here (no synchronization context).
+            _supervisor.RunAsync(stopping).GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException e)
+        {
+            ProcessLog.SupervisionFailed(server.Log, e.Message);
+            server.Shutdown.RequestStop("worker processes keep failing");
+        }
+        catch (Win32Exception e)
+        {
+            ProcessLog.SpawnFailed(server.Log, e.Message);
+            server.Shutdown.RequestStop("worker processes cannot be started");
+        }
+    }
+
+    /// <summary>process: starts <paramref name="count"/> spare processes for one connection each.</summary>
+    public SpareWorkers StartSpares(int count)
+    {
+        _spares = new SpareWorkers(launch, count, Start, server.Log);
+        _spares.Start();
+        return _spares;
+    }
+
+    /// <summary>After shutdown: stops the workers gracefully, giving each what is left of the shutdown
+    /// timeout plus <see cref="ExitMargin"/> (at least <paramref name="timeout"/>) before killing stragglers.
+    /// True if all exited by themselves.</summary>
+    public bool Join(TimeSpan timeout)
+    {
+        var deadline = Deadline(timeout);
+        var supervised = _supervisor is null || _supervisor.StopAsync(deadline).GetAwaiter().GetResult();
+        var spares = _spares is null || _spares.StopAsync(deadline).GetAwaiter().GetResult();
+        return supervised && spares;
+    }
+
+    /// <summary>The first message to every new worker: its settings, the shared memory and its own slot of
+    /// the shared counter, which goes back to the pool (cleared) when the worker exits, however it exits.</summary>
+    private void Start(WorkerProcess worker)
+    {
+        var slot = _shared.RentSlot();
+        // Runs once, synchronously, when the process is reaped; ReturnSlot cannot fail for a slot from RentSlot.
+        _ = worker.Exited.ContinueWith(_ => _shared.ReturnSlot(slot), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        WorkerStart.Send(worker, launch.Settings, _shared, slot); // a worker that died at once just misses it
+    }
+
+    /// <summary>Puts a started pool or hybrid worker to work: sends it the listening socket.</summary>
+    private static void Listen(WorkerProcess worker, Listener listener)
+        => worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
+
+    /// <summary>Releases the shared memory's descriptor.</summary>
+    public void Dispose() => _shared.Dispose();
+
+    // How long the master waits for its workers: each worker gives its in-flight requests what is left of
+    // the shutdown timeout, so the master waits that plus ExitMargin (at least `timeout`) before it kills stragglers.
+    private TimeSpan Deadline(TimeSpan timeout)
+    {
+        var workers = server.Shutdown.Remaining + ExitMargin;
+        return workers > timeout ? workers : timeout;
+    }
+}

@@ -1,0 +1,238 @@
+// The worker process's side of the three process models, shared by their drivers: the top of a worker
+// (build its own ServerContext from the settings its master sent, hand it to its model), reporting ready,
+// taking its socket(s) from the channel, warming up, and stopping when the master says so or dies. What a
+// worker runs is said in each model's own file (its Work method). It does not decode settings (the host
+// does) and starts no processes.
+
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Skein.Server.Lifecycle;
+using Skein.Server.Processes;
+
+namespace Skein.Server.Models;
+
+/// <summary>
+/// One worker process: its server and its channel to the master. A thread watches the channel once the
+/// worker serves: Stop starts the graceful shutdown; end-of-file means the master is gone (killed, even by
+/// SIGKILL, the kernel closes its end), and the worker shuts down too — no orphans.
+/// </summary>
+public sealed class ProcessWorker
+{
+    /// <summary>How long a worker whose master died lets its in-flight requests run before it exits: 2 s.
+    /// Short on purpose (the shutdown timeout is for a supervised, orderly stop): an orphan must not linger.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(2);
+
+    private readonly WorkerChannel _channel;
+
+    private ProcessWorker(ServerContext server, WorkerChannel channel)
+    {
+        Server = server;
+        _channel = channel;
+    }
+
+    /// <summary>This worker's own server (options from the master's settings, its own registry and shutdown).</summary>
+    public ServerContext Server { get; }
+
+    /// <summary>
+    /// The top of a worker process, after <see cref="WorkerStart.TryReceive"/>: builds its server with
+    /// <paramref name="build"/> and runs what its model's workers run (<see cref="ModelFactory.RunWorker"/>).
+    /// Returns the exit code: 0 after a graceful stop, 1 if anything failed (logged to <paramref name="log"/>;
+    /// the master sees the exit and, for a pool, starts a replacement).
+    /// </summary>
+    public static int Run(WorkerChannel channel, Func<ServerContext> build, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(build);
+        try
+        {
+            using var server = build();
+            var signals = HandleSignals(server);
+            try
+            {
+                return ModelFactory.RunWorker(new ProcessWorker(server, channel));
+            }
+            finally
+            {
+                foreach (var signal in signals)
+                {
+                    signal.Dispose();
+                }
+            }
+        }
+#pragma warning disable CA1031 // The one catch-all of a worker process: whatever escapes is logged, then the exit code speaks.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ProcessLog.WorkerFailed(log, Environment.ProcessId, e);
+            return 1;
+        }
+    }
+
+    /// <summary>process: report ready (a spare), serve the one connection the master hands over, then exit.
+    /// Returns the exit code.</summary>
+    public int ServeOneConnection()
+    {
+        if (!_channel.HasPending)
+        {
+            TryWarmUp(); // only while no connection waits for this process
+        }
+        // Ready before the wait: this process is a spare until the master hands it a connection.
+        ReportReady();
+        if (!TryReceiveWork(WorkerMessageKind.Serve, out var fd, out var exitCode))
+        {
+            return exitCode;
+        }
+        using var exiting = WatchMaster();
+        // Blocking = true: if the master's accept left the socket non-blocking, .NET emulates blocking calls.
+        var socket = new Socket(fd) { Blocking = true };
+        Server.ServeBlocking(socket);
+        return 0;
+    }
+
+    /// <summary>process-pool, hybrid: wait for the listening socket (a standby waits here until a worker
+    /// dies), then run <paramref name="model"/> over it until the master stops this worker. Returns the exit code.</summary>
+    public int ServeListener(IConcurrencyModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!_channel.HasPending)
+        {
+            TryWarmUp(); // a standby: it waits for the listening socket until a worker dies
+        }
+        if (!TryReceiveWork(WorkerMessageKind.Listen, out var fd, out var exitCode))
+        {
+            return exitCode;
+        }
+        using var listener = Listener.FromShared(SharedListeningSocket.Prepare(fd), Server.Log);
+        Server.Shutdown.OnStopAccepting(listener.Stop);
+        ReportReady();
+        using var exiting = WatchMaster();
+        model.Run(listener, Server.Shutdown.Stopping);
+        Server.Shutdown.RequestStop("the listener stopped");
+        Server.Shutdown.WaitForConnections();
+        model.Join(TimeSpan.FromSeconds(5));
+        (model as IDisposable)?.Dispose();
+        return 0;
+    }
+
+    private void ReportReady() => _channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
+
+    // The work message with its socket. False with the exit code when there is none: 0 if the master stopped
+    // this worker or died first, 1 if it sent something else.
+    private bool TryReceiveWork(WorkerMessageKind kind, out SafeSocketHandle fd, out int exitCode)
+    {
+        if (!_channel.TryReceive(out var message, out var received) || message.Kind == WorkerMessageKind.Stop)
+        {
+            received?.Dispose();
+            (fd, exitCode) = (null!, 0);
+            return false;
+        }
+        if (message.Kind != kind || received is null)
+        {
+            received?.Dispose();
+            (fd, exitCode) = (null!, 1);
+            return false;
+        }
+        (fd, exitCode) = (received, 0);
+        return true;
+    }
+
+    // A fresh process runs the whole request path (parser, connection loop, handler, file cache) for the
+    // first time on its first request. A spare serves one request to itself over loopback first, through a
+    // throwaway context (same handler, no logs), so that cost is paid while it waits, not on its client's time.
+    private void TryWarmUp()
+    {
+        try
+        {
+            WarmUp();
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // Not fatal: the first client then pays the warm-up, as without it.
+        }
+    }
+
+    private void WarmUp()
+    {
+        using var quiet = new ServerContext(Server.Options with { AccessLog = null, Verbose = false }, Server.Handler, NullLoggerFactory.Instance, Server.Time);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        client.Send("GET / HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n"u8);
+        // One thread is enough: the request is already queued and the answer fits the loopback buffers.
+        quiet.ServeBlocking(listener.Accept());
+        var sink = new byte[16 * 1024];
+        while (client.Receive(sink) > 0)
+        {
+        }
+    }
+
+    // The channel's reader: Stop → graceful shutdown; end-of-file → the master is gone (or this process is
+    // closing the channel on its way out, which `exiting` tells apart). An orphan stops as gracefully as it
+    // can within OrphanGrace, then exits regardless: nobody supervises it any more, and a client is better
+    // served by a closed connection it can retry than by a process nobody will ever stop.
+    private ExitSignal WatchMaster()
+    {
+        var exiting = new ExitSignal();
+        var server = Server;
+        var channel = _channel;
+        var watcher = new Thread(() =>
+        {
+            while (channel.TryReceive(out var message, out var fd))
+            {
+                fd?.Dispose();
+                if (message.Kind == WorkerMessageKind.Stop)
+                {
+                    ProcessLog.StopRequested(server.Log, Environment.ProcessId, "the master asked");
+                    server.Shutdown.RequestStop("the master asked");
+                }
+            }
+            if (exiting.IsSet)
+            {
+                return;
+            }
+            ProcessLog.MasterGone(server.Log, Environment.ProcessId);
+            server.Shutdown.RequestStop("the master is gone");
+            // A watchdog, not synchronization: this background thread never keeps the process alive, and it
+            // ends the process if the shutdown has not done so in time.
+            var grace = server.Options.ShutdownTimeout < OrphanGrace ? server.Options.ShutdownTimeout : OrphanGrace;
+            if (!exiting.Wait(grace + TimeSpan.FromSeconds(1)))
+            {
+                Environment.Exit(1);
+            }
+        })
+        { IsBackground = true, Name = "master-channel" };
+        watcher.Start();
+        return exiting;
+    }
+
+    // Set when the worker is on its way out, so the channel closing is not taken for the master's death.
+    private sealed class ExitSignal : IDisposable
+    {
+        private readonly ManualResetEventSlim _set = new();
+
+        public bool IsSet => _set.IsSet;
+
+        public bool Wait(TimeSpan timeout) => _set.Wait(timeout);
+
+        public void Dispose() => _set.Set(); // never disposed for real: the watcher may still be waiting on it
+    }
+
+    // The terminal sends Ctrl-C (SIGINT) to the whole process group, workers included: the master leads that
+    // shutdown, so a worker ignores it. SIGTERM sent to the worker itself stops it gracefully (the master,
+    // if running, then starts a replacement).
+    private static PosixSignalRegistration[] HandleSignals(ServerContext server) =>
+    [
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            server.Shutdown.RequestStop("SIGTERM");
+        }),
+    ];
+}
