@@ -134,7 +134,7 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
             }
             // Process starts take a while on a loaded 2-core machine; until then a /waiters request may itself
             // wait for a free worker. Generous: this checks behaviour, not speed.
-            await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == waiters, TimeSpan.FromSeconds(120), $"{waiters} waiters");
+            await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == waiters, TimeSpan.FromSeconds(300), $"{waiters} waiters");
             var notify = await RawClient.GetAsync(skein.Port, "/notify", TimeSpan.FromSeconds(30));
             Assert.Equal(200, notify.Status);
             Assert.Equal(waiters.ToString(CultureInfo.InvariantCulture), notify.Text.Trim());

@@ -98,11 +98,11 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
         var waiting = new List<Task<RawResponse>>();
         for (var i = 0; i < Waiters; i++)
         {
-            waiting.Add(RawClient.GetAsync(server.Port, "/wait", Soon * 2));
+            waiting.Add(RawClient.GetAsync(server.Port, "/wait", Soon * 6)); // answered only after the notify below
         }
         // Each waiter holds a process (process) or a worker (process-pool) that may still be starting on a
         // loaded machine: a /waiters request that is not answered in time is simply asked again.
-        await Deadline.UntilAsync(async () => await CountWaitersAsync(server.Port) == Waiters, Soon * 3, $"{Waiters} waiters");
+        await Deadline.UntilAsync(async () => await CountWaitersAsync(server.Port) == Waiters, Soon * 4, $"{Waiters} waiters");
 
         var notify = await RawClient.GetAsync(server.Port, "/notify", Soon * 2);
 
