@@ -23,7 +23,7 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(PoolModels))]
-    public async Task A_killed_worker_is_replaced_and_the_new_one_serves_within_a_second(string model)
+    public async Task A_killed_worker_is_replaced_by_the_standby_which_serves(string model)
     {
         var server = await StartAsync(model, "-w", "1");
         await WorkersAsync(server, 2); // the worker and the standby
@@ -41,9 +41,9 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"worker {old} (slot 0) was killed by signal 9 (SIGKILL); starting a replacement", server.Output, StringComparison.Ordinal);
         Assert.NotEqual(old, ActiveWorker(server));
         await WorkersAsync(server, 2); // and a new standby
-        // The standby takes over at once: ~0.1 s on a quiet machine, under 1 s with the suite running; the
-        // bound is looser still because other builds share these two cores (docs/processes.md).
-        Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        // The standby takes over at once: ~0.1 s on a quiet machine (docs/processes.md). The bound only says
+        // "replaced, not waiting for some timeout": other builds and tests share these two cores.
+        Assert.InRange(elapsed, TimeSpan.Zero, Soon);
     }
 
     [Theory]
