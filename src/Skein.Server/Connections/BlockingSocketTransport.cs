@@ -2,7 +2,6 @@
 // thread. Every ValueTask it returns is already complete, so the connection loop runs straight through.
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
-using Skein.Server.Interop;
 
 namespace Skein.Server.Connections;
 
