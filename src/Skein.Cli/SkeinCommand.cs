@@ -48,6 +48,7 @@ public static class SkeinCommand
         yield return ProbeCommand.Create();
         yield return CometCommand.Create();
         yield return SendCommand.Create();
+        yield return LabCommand.Create();
         yield return WorkerCommand.Create();
     }
 }

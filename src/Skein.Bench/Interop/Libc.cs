@@ -56,6 +56,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 
+    /// <summary>kill(2): sends a signal to a process the caller started (the lab's servers).</summary>
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
