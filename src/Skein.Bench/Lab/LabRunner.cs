@@ -192,7 +192,7 @@ public static class LabRunner
         if (m.Requests == 0)
         {
             cell.Status = CellStatus.Failed;
-            cell.Reason = $"no answer at all ({Describe(m.Errors)})";
+            cell.Reason = m.Errors.Total > 0 ? $"no answer at all ({Describe(m.Errors)})" : "no complete answer during the run";
         }
         else if (m.Errors.Non2xx > 0 && cell.Status != CellStatus.Failed)
         {
