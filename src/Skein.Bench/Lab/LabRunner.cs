@@ -123,7 +123,9 @@ public static class LabRunner
         step();
         try
         {
-            report(string.Create(CultureInfo.InvariantCulture, $"{name}: answering on {server.Url} (pid {server.Pid}, {run.StartMs:0} ms); warming up"), round, name, null);
+            report(server.Pid is { } pid
+                ? string.Create(CultureInfo.InvariantCulture, $"{name}: answering on {server.Url} (pid {pid}, {run.StartMs:0} ms); warming up")
+                : $"{name}: answering on {server.Url} (already running); warming up", round, name, null);
             await WarmUpAsync(server, settings, cancel).ConfigureAwait(false);
             if (round == 1 || result.Runs.Count == 1)
             {

@@ -87,7 +87,19 @@ public sealed partial class LabServer : IDisposable
         ArgumentNullException.ThrowIfNull(settings);
         if (target.Kind == LabTargetKind.External)
         {
-            return new LabServer(target, null, target.Url!, 0, new StringBuilder());
+            var external = new LabServer(target, null, target.Url!, 0, new StringBuilder());
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            wait.CancelAfter(settings.StartTimeout);
+            try
+            {
+                await external.WaitUntilAnswersAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                cancel.ThrowIfCancellationRequested();
+                throw new LabServerException($"{target.Url} did not answer GET {LabPlan.IndexPath} with 200 within {settings.StartTimeout.TotalSeconds:0} s");
+            }
+            return external;
         }
         var (info, port, signal) = target.Kind switch
         {
@@ -224,7 +236,7 @@ public sealed partial class LabServer : IDisposable
     /// <summary>Polls GET /index.html until it answers 200 (any answer from an external server's own path).</summary>
     private async Task WaitUntilAnswersAsync(CancellationToken cancel)
     {
-        var endpoint = new IPEndPoint(IPAddress.Loopback, Url.Port);
+        var endpoint = new IPEndPoint(Load.LoadGenerator.Resolve(Url), Url.Port);
         var request = HttpExchange.Get(Url, LabPlan.IndexPath, close: true);
         while (true)
         {
@@ -233,7 +245,7 @@ public sealed partial class LabServer : IDisposable
             {
                 throw new OperationCanceledException();
             }
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
                 await socket.ConnectAsync(endpoint, cancel).ConfigureAwait(false);
@@ -260,7 +272,7 @@ public sealed partial class LabServer : IDisposable
         }
         // A short shutdown timeout: a model still holding a comet waiter nobody will notify (single) would
         // otherwise keep the lab waiting for the default 30 s at every stop.
-        string[] args = ["serve", "-c", target.Name, "-p", "0", "--host", "127.0.0.1", "-f", site, "--shutdown-timeout", ServerShutdownSeconds];
+        string[] args = ["serve", "-m", target.Name, "-p", "0", "--host", "127.0.0.1", "-f", site, "--shutdown-timeout", ServerShutdownSeconds];
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);

@@ -130,6 +130,27 @@ public static class OptionTable
     /// <summary>--keep-open (send).</summary>
     public static readonly OptionName KeepOpen = new("keep-open", null, "wait past the response");
 
+    /// <summary>--quick (lab): the smallest preset.</summary>
+    public static readonly OptionName Quick = new("quick", null, "smallest preset");
+
+    /// <summary>--full (lab): the largest preset.</summary>
+    public static readonly OptionName Full = new("full", null, "largest preset");
+
+    /// <summary>--workloads (lab).</summary>
+    public static readonly OptionName Workloads = new("workloads", null, "workloads to run");
+
+    /// <summary>--rounds (lab).</summary>
+    public static readonly OptionName Rounds = new("rounds", null, "rounds per figure");
+
+    /// <summary>--peer (lab).</summary>
+    public static readonly OptionName Peer = new("peer", null, "peer server to start");
+
+    /// <summary>--target (lab).</summary>
+    public static readonly OptionName Target = new("target", null, "running server to measure");
+
+    /// <summary>-o: the folder a report is written to (lab).</summary>
+    public static readonly OptionName Output = new("output", 'o', "output folder");
+
     /// <summary>--channel-fd (the hidden worker command).</summary>
     public static readonly OptionName ChannelFd = new("channel-fd", null, "worker's channel descriptor");
 
@@ -139,10 +160,11 @@ public static class OptionTable
     /// <summary>Every row, letters first.</summary>
     public static IReadOnlyList<OptionName> All { get; } =
     [
-        Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Help,
+        Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, ShutdownTimeout, MaxConnections, Backlog, Queue,
         MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, Close, Timeout,
-        Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, ChannelFd, Version,
+        Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
+        ChannelFd, Version,
     ];
 
     /// <summary>The row named <paramref name="name"/> (without dashes), or null.</summary>

@@ -74,6 +74,7 @@ public sealed class OptionGrammarTests
     [InlineData("probe")]
     [InlineData("comet")]
     [InlineData("send")]
+    [InlineData("lab")]
     public void Every_command_can_be_found_and_has_help(string name)
     {
         var command = Assert.Single(SkeinCommand.Build().Subcommands, c => c.Name == name);

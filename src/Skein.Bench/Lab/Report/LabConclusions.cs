@@ -27,12 +27,13 @@ public static class LabConclusions
             if (Extremes(models, cell, m => m.RequestsPerSecond, higherIsBetter: true) is { } e)
             {
                 lines.Add(F($"Static, {cell.Label}: {Who(e.Best)} served the most, {e.BestValue:N0} req/s, {Ratio(e.BestValue, e.WorstValue)} as many as {Who(e.Worst)} ({e.WorstValue:N0} req/s)."));
-                foreach (var peer in peers)
+            }
+            var bestModel = models.Select(t => (Target: t, M: Quoted(t, cell))).Where(x => x.M is not null).MaxBy(x => x.M!.RequestsPerSecond);
+            foreach (var peer in peers)
+            {
+                if (bestModel.M is not null && Quoted(peer, cell) is { } p)
                 {
-                    if (Quoted(peer, cell) is { } p)
-                    {
-                        lines.Add(F($"  {peer.Target.Name} served {p.RequestsPerSecond:N0} req/s there: {Ratio(p.RequestsPerSecond, e.BestValue)} the best Skein model."));
-                    }
+                    lines.Add(F($"  {peer.Target.Name} served {p.RequestsPerSecond:N0} req/s ({cell.Label}): {Ratio(p.RequestsPerSecond, bestModel.M.RequestsPerSecond)} as many as the best Skein model there ({Who(bestModel.Target)}, {bestModel.M.RequestsPerSecond:N0} req/s)."));
                 }
             }
         }
