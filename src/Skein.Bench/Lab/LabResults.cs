@@ -60,8 +60,11 @@ public sealed class TargetResult(LabTarget target)
     /// <summary>Each start and stop.</summary>
     public List<ServerRun> Runs { get; } = [];
 
-    /// <summary>Why the server failed (could not start, answer, or stop cleanly), or null.</summary>
-    public string? Failure { get; set; }
+    /// <summary>Every failure, one per round it happened in (could not start or answer, exited, stopped uncleanly).</summary>
+    public List<string> Failures { get; } = [];
+
+    /// <summary>The failures as one sentence, or null when there were none.</summary>
+    public string? Failure => Failures.Count == 0 ? null : string.Join("; ", Failures);
 
     /// <summary>True when the target was skipped as a whole (a peer that is not installed).</summary>
     public bool Skipped => Target.SkipReason is not null;

@@ -93,7 +93,8 @@ public static class LabRunner
     {
         string name = result.Target.Name;
         var pending = result.Cells.Where(c => c.Status is CellStatus.Ok or CellStatus.Flagged).ToList();
-        if (result.Failure is not null || pending.Count == 0)
+        // A server that failed in an earlier round is tried again: on a busy machine a start can time out once.
+        if (pending.Count == 0)
         {
             for (int i = 0; i <= settings.Cells.Count; i++)
             {
@@ -110,7 +111,7 @@ public static class LabRunner
         }
         catch (LabServerException e)
         {
-            result.Failure = $"round {round}: did not start: {e.Message}";
+            result.Failures.Add($"round {round}: did not start: {e.Message}");
             report($"{name}: FAILED to start: {e.Message}", round, name, null);
             for (int i = 0; i <= settings.Cells.Count; i++)
             {
@@ -142,7 +143,7 @@ public static class LabRunner
                 }
                 if (server.ExitedWith is { } code)
                 {
-                    result.Failure = $"round {round}: the server exited with code {code} during the run: {server.OutputTail}";
+                    result.Failures.Add($"round {round}: the server exited with code {code} during the run: {server.OutputTail}");
                     break;
                 }
                 if (timedOut.Contains(cell.Cell.Workload))
@@ -181,7 +182,7 @@ public static class LabRunner
             {
                 string how = stop.ExitCode is { } code ? $"exit code {code}" : "killed after the stop timeout";
                 string left = stop.Leftovers.Count == 0 ? "" : $", {stop.Leftovers.Count} processes left behind (killed: {string.Join(", ", stop.Leftovers.Select(p => p.Pid))})";
-                result.Failure ??= $"round {round}: unclean stop: {how}{left}";
+                result.Failures.Add($"round {round}: unclean stop: {how}{left}");
             }
             report(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: stopped (exit {(stop.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "killed")}, {stop.Elapsed.TotalMilliseconds:0} ms, {stop.Leftovers.Count} left behind)"), round, name, null);
