@@ -110,6 +110,11 @@ public static class LabCharts
         {
             LogTicks(plot.Axes.Bottom, v => Math.Pow(10, v).ToString("N0", CultureInfo.InvariantCulture));
         }
+        else
+        {
+            // Client counts are whole numbers.
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
         plot.Axes.Margins(0.05, 0.1);
         plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top);
         Save(plot, folder, id);

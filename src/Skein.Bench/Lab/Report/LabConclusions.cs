@@ -28,7 +28,7 @@ public static class LabConclusions
             {
                 lines.Add(F($"Static, {cell.Label}: {Who(e.Best)} served the most, {e.BestValue:N0} req/s, {Ratio(e.BestValue, e.WorstValue)} as many as {Who(e.Worst)} ({e.WorstValue:N0} req/s)."));
             }
-            var bestModel = models.Select(t => (Target: t, M: Quoted(t, cell))).Where(x => x.M is not null).MaxBy(x => x.M!.RequestsPerSecond);
+            var bestModel = models.Select(t => (Target: t, M: Quoted(t, cell))).Where(x => x.M is { Errors.Total: 0 }).MaxBy(x => x.M!.RequestsPerSecond);
             foreach (var peer in peers)
             {
                 if (bestModel.M is not null && Quoted(peer, cell) is { } p)
@@ -41,7 +41,7 @@ public static class LabConclusions
         foreach (var cell in cells.Where(c => c.Workload == LabWorkload.Rate && c.Rate is not null))
         {
             var measured = models.Concat(peers).Select(t => (Target: t, M: Quoted(t, cell))).Where(x => x.M is not null).ToList();
-            var held = measured.Where(x => x.M!.RequestsPerSecond >= HeldRateShare * cell.Rate!.Value).ToList();
+            var held = measured.Where(x => x.M!.RequestsPerSecond >= HeldRateShare * cell.Rate!.Value && x.M.Errors.Total == 0).ToList();
             var fell = measured.Except(held).ToList();
             if (measured.Count == 0)
             {
@@ -172,7 +172,14 @@ public static class LabConclusions
         {
             return null;
         }
-        var best = higherIsBetter ? measured.MaxBy(x => x.V) : measured.MinBy(x => x.V);
+        // The best must have served every client (no failed request): a model that answers one connection
+        // flat out and leaves the others waiting is not the fastest. The worst may have failures.
+        var clean = measured.Where(x => Quoted(x.Target, cell)!.Errors.Total == 0).ToList();
+        if (clean.Count == 0)
+        {
+            return null;
+        }
+        var best = higherIsBetter ? clean.MaxBy(x => x.V) : clean.MinBy(x => x.V);
         var worst = higherIsBetter ? measured.MinBy(x => x.V) : measured.MaxBy(x => x.V);
         return best.Target == worst.Target ? null : new Extreme(best.Target, best.V, worst.Target, worst.V);
     }
