@@ -21,10 +21,20 @@ public static class ProbeReport
         int n = result.Settings.Clients;
         yield return string.Create(CultureInfo.InvariantCulture, $"Total time taken {result.Total.TotalMilliseconds:0.00} ms");
         yield return string.Create(CultureInfo.InvariantCulture, $"Spread (slowest - fastest) {result.Spread.TotalMilliseconds:0.00} ms");
-        if (result.Ideal is { } ideal)
+        if (result.Ideal is { } ideal && result.IdealOnCores is { } onCores)
         {
-            yield return string.Create(CultureInfo.InvariantCulture,
-                $"Ideal {ideal.TotalMilliseconds:0.00} ms (one request alone: all {n} served at once); one at a time would take {ideal.TotalMilliseconds * n:0.00} ms");
+            var cores = result.Settings.ServerCores;
+            var alone = ideal.TotalMilliseconds;
+            var serial = string.Create(CultureInfo.InvariantCulture, $"one at a time would take {alone * n:0.00} ms");
+            yield return result.Settings.Work switch
+            {
+                ProbeWork.Waits => string.Create(CultureInfo.InvariantCulture,
+                    $"Ideal {alone:0.00} ms (one request alone: all {n} served at once); {serial}"),
+                ProbeWork.Computes => string.Create(CultureInfo.InvariantCulture,
+                    $"Ideal {onCores.TotalMilliseconds:0.00} ms on {cores} core(s) ({n} CPU-bound requests, {Math.Ceiling(n / (double)cores)} per core, {alone:0.00} ms each alone); {serial}"),
+                _ => string.Create(CultureInfo.InvariantCulture,
+                    $"Ideal {alone:0.00} ms if the work waits (all {n} at once), {onCores.TotalMilliseconds:0.00} ms if it computes on {cores} core(s); {serial}"),
+            };
         }
         if (result.Failed > 0)
         {
@@ -57,6 +67,8 @@ public static class ProbeReport
         JsonFields.WriteMilliseconds(json, "total_ms", result.Total);
         JsonFields.WriteMilliseconds(json, "spread_ms", result.Spread);
         JsonFields.WriteMilliseconds(json, "ideal_ms", result.Ideal);
+        json.WriteNumber("cores", result.Settings.ServerCores);
+        JsonFields.WriteMilliseconds(json, "ideal_on_cores_ms", result.IdealOnCores);
         json.WriteNumber("failed", result.Failed);
         json.WriteEndObject();
         json.Flush();

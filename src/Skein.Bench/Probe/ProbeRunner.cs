@@ -24,6 +24,27 @@ public sealed record ProbeSettings
 
     /// <summary>Measure one request alone first (the faster of two), as the ideal to compare the total with.</summary>
     public bool MeasureIdeal { get; init; } = true;
+
+    /// <summary>What the requested path does, which decides the ideal: work that waits (/io) can all overlap;
+    /// work that computes (/cpu) shares the server's cores.</summary>
+    public ProbeWork Work { get; init; } = ProbeWork.Unknown;
+
+    /// <summary>The server's CPU cores, for the ideal of CPU-bound work. Default: this machine's, which is the
+    /// server's when it runs on loopback.</summary>
+    public int ServerCores { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>What a probed request makes the server do.</summary>
+public enum ProbeWork
+{
+    /// <summary>Not known (any path): both ideals are shown.</summary>
+    Unknown,
+
+    /// <summary>It waits without computing (/io): N requests can all be served in the time of one.</summary>
+    Waits,
+
+    /// <summary>It computes (/cpu): N requests on C cores take ceil(N / C) times one at best.</summary>
+    Computes,
 }
 
 /// <summary>One client's request.</summary>
@@ -53,6 +74,10 @@ public sealed record ProbeResult(ProbeSettings Settings, IReadOnlyList<ProbeSamp
 
     /// <summary>Requests that failed (no response).</summary>
     public int Failed => Samples.Count(s => s.Status is null);
+
+    /// <summary>The ideal for CPU-bound work: the server's cores each serve their share of the clients one
+    /// after another, so the last finishes after ceil(N / cores) times one request alone. Null without an ideal.</summary>
+    public TimeSpan? IdealOnCores => Ideal * (int)Math.Ceiling(Settings.Clients / (double)Math.Max(1, Settings.ServerCores));
 }
 
 /// <summary>Runs probes.</summary>

@@ -1,14 +1,19 @@
 // RawSender: the engine of `skein send`: connect, write the bytes, copy whatever comes back to an output
-// stream as it arrives, until the server closes or goes quiet for the timeout. It does not parse the
-// response: it shows exactly what the server sent.
+// stream as it arrives, until one complete response has arrived (framed by HttpResponseParser, which only
+// finds where it ends), or, when asked to keep the connection open, until the server closes or goes quiet
+// for the timeout. It never changes a byte: the output is exactly what the server sent.
 using System.Net;
 using System.Net.Sockets;
+using Skein.Bench.Http;
 
 namespace Skein.Bench.Send;
 
 /// <summary>How a <see cref="RawSender"/> exchange ended.</summary>
 public enum SendEnding
 {
+    /// <summary>One complete response arrived (the connection was left open by the server).</summary>
+    Complete,
+
     /// <summary>The server closed the connection.</summary>
     ServerClosed,
 
@@ -30,11 +35,13 @@ public static class RawSender
 {
     /// <summary>
     /// Connects to <paramref name="host"/>:<paramref name="port"/>, sends <paramref name="request"/>, and copies
-    /// the response to <paramref name="output"/> chunk by chunk until the server closes or nothing arrives for
-    /// <paramref name="idleTimeout"/>.
+    /// the response to <paramref name="output"/> chunk by chunk until it is complete (the first final response:
+    /// a 1xx is copied and waited past). With <paramref name="keepOpen"/>, or when the response cannot be
+    /// framed, it copies on until the server closes or nothing arrives for <paramref name="idleTimeout"/>.
     /// </summary>
     /// <exception cref="SocketException">The host does not resolve or the connection is refused.</exception>
-    public static async Task<SendResult> SendAsync(string host, int port, ReadOnlyMemory<byte> request, Stream output, TimeSpan idleTimeout, CancellationToken cancel = default)
+    public static async Task<SendResult> SendAsync(string host, int port, ReadOnlyMemory<byte> request, Stream output, TimeSpan idleTimeout,
+        bool keepOpen = false, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
@@ -43,6 +50,7 @@ public static class RawSender
         await socket.SendAsync(request, SocketFlags.None, cancel).ConfigureAwait(false);
 
         var buffer = new byte[16 * 1024];
+        var framing = keepOpen ? null : new ResponseFraming(request.Span.StartsWith("HEAD "u8));
         long total = 0;
         while (true)
         {
@@ -68,6 +76,40 @@ public static class RawSender
             total += n;
             await output.WriteAsync(buffer.AsMemory(0, n), cancel).ConfigureAwait(false);
             await output.FlushAsync(cancel).ConfigureAwait(false);
+            if (framing?.Add(buffer.AsSpan(0, n)) == true)
+            {
+                return new SendResult(SendEnding.Complete, total, null);
+            }
+        }
+    }
+
+    // Finds where the first final response ends. HttpResponseParser leaves an incomplete line unconsumed, so
+    // the bytes it has not consumed yet are kept and offered again with the next ones.
+    private sealed class ResponseFraming(bool headRequest)
+    {
+        private readonly HttpResponseParser _parser = CreateParser(headRequest);
+        private byte[] _pending = [];
+        private bool _unframeable;
+
+        /// <summary>Adds received bytes; true once the response is complete.</summary>
+        public bool Add(ReadOnlySpan<byte> received)
+        {
+            if (_unframeable)
+            {
+                return false;
+            }
+            byte[] data = [.. _pending, .. received];
+            var status = _parser.Parse(data, out var consumed);
+            _pending = data[consumed..];
+            _unframeable = status == ResponseParseStatus.Invalid;
+            return status == ResponseParseStatus.Complete;
+        }
+
+        private static HttpResponseParser CreateParser(bool headRequest)
+        {
+            var parser = new HttpResponseParser();
+            parser.Reset(headRequest);
+            return parser;
         }
     }
 }

@@ -1,7 +1,9 @@
-// `skein bench URL`: option parsing for the load generator (Skein.Bench.Load) and its two renderings. No
+// `skein bench URL`: option parsing for the load generator (Skein.Bench.Load) and the choice of rendering
+// (BenchReport): tables and a live bar on a terminal, plain lines for pipes and files, or JSON. No
 // measuring happens here.
 using System.CommandLine;
 using System.Globalization;
+using Skein.Bench;
 using Skein.Bench.Latency;
 using Skein.Bench.Load;
 using Skein.Bench.Reports;
@@ -25,14 +27,14 @@ internal static class BenchCommand
         var headers = OptionTable.Header.Repeated("Extra request header 'Name: value' (repeatable).", "header",
             "a header line 'Name: value'", LoadSettings.IsHeaderLine);
         var timeout = OptionTable.Timeout.Duration(defaults.Timeout, "A request without a response after this long is a timeout (wrk's default).");
-        var json = OptionTable.Json.Flag("Print the result as JSON (schema in docs/tools.md) instead of tables.");
+        var json = OptionTable.Json.Flag("Print the result as JSON (schema in docs/tools.md). Without it: tables on a terminal, 'key: value' lines otherwise.");
         var hgrm = OptionTable.Hgrm.Text(null, "Also write the latency percentile distribution to FILE in wrk2's .hgrm format (milliseconds), for HdrHistogram's plotter.", "FILE");
 
         var command = new Command("bench", "Load an HTTP/1.1 server like wrk (or wrk2 with -R) and report requests/s and latency percentiles.")
         {
             url, connections, threads, duration, rate, close, headers, timeout, json, hgrm,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
             var settings = new LoadSettings
             {
@@ -59,29 +61,27 @@ internal static class BenchCommand
                 // The message without the " (Parameter 'X')" suffix: the user typed an option, not a parameter.
                 return Complaint.Usage(parse, e.Message.Split(" (Parameter", 2)[0]);
             }
+            // Like wrk: a target that does not accept a connection is reported now, not after a run of failures.
+            if (await Preflight.ConnectProblemAsync(settings.Url, settings.Timeout) is { } unreachable)
+            {
+                return Complaint.Failure(parse, unreachable);
+            }
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
             try
             {
-                LoadResult result;
-                if (parse.GetValue(json))
-                {
-                    result = LoadGenerator.Run(settings, null, cancel.Token);
-                    using var stdout = Console.OpenStandardOutput();
-                    BenchReport.WriteJson(result, stdout);
-                }
-                else
-                {
-                    result = RunWithProgress(settings, cancel.Token);
-                    BenchReport.WriteTable(result, AnsiConsole.Console);
-                }
+                var result = Run(settings, parse.GetValue(json) ? null : Terminal.Stdout, cancel.Token);
                 if (parse.GetValue(hgrm) is { } hgrmPath)
                 {
                     LatencyHistograms.WriteHgrm(result.Latency, hgrmPath);
                 }
-                return ExitCodes.Success;
+                if (BenchReport.RateShortfall(result) is { } shortfall)
+                {
+                    await Console.Error.WriteLineAsync($"{Complaint.CommandPath(parse)}: warning: {shortfall}");
+                }
+                return BenchReport.Succeeded(result) > 0 ? ExitCodes.Success : Complaint.Failure(parse, BenchReport.NothingSucceeded(result));
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -99,15 +99,48 @@ internal static class BenchCommand
         return command;
     }
 
-    private static LoadResult RunWithProgress(LoadSettings settings, CancellationToken cancel)
+    // Runs the load and writes the report in the form `output` calls for (null: JSON).
+    private static LoadResult Run(LoadSettings settings, OutputKind? output, CancellationToken cancel)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        switch (output)
         {
-            // Output redirected: a progress bar would only leave its last frame in the file.
-            return LoadGenerator.Run(settings, null, cancel);
+            case null:
+            {
+                var result = LoadGenerator.Run(settings, null, cancel);
+                using var stdout = Console.OpenStandardOutput();
+                BenchReport.WriteJson(result, stdout);
+                return result;
+            }
+            case OutputKind.Pipe:
+            {
+                BenchReport.WriteSettingsLines(settings, Console.Out);
+                var result = LoadGenerator.Run(settings, new ProgressLines(Console.Error).Report, cancel);
+                BenchReport.WriteResultLines(result, Console.Out);
+                return result;
+            }
+            case OutputKind.PlainTerminal:
+            {
+                var console = Terminal.Console(OutputKind.PlainTerminal);
+                BenchReport.WriteHeading(settings, console);
+                var result = LoadGenerator.Run(settings, new ProgressLines(Console.Error).Report, cancel);
+                BenchReport.WriteTable(result, console);
+                return result;
+            }
+            default:
+            {
+                var console = Terminal.Console(OutputKind.AnsiTerminal);
+                BenchReport.WriteHeading(settings, console);
+                var result = WithProgressBar(settings, console, cancel);
+                BenchReport.WriteTable(result, console);
+                return result;
+            }
         }
+    }
+
+    private static LoadResult WithProgressBar(LoadSettings settings, IAnsiConsole console, CancellationToken cancel)
+    {
         LoadResult? result = null;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>

@@ -20,10 +20,11 @@ internal static class ProbeCommand
         var clients = OptionTable.Clients.Count(defaults.Clients, "Concurrent clients, one request each.");
         var timeout = OptionTable.Timeout.Duration(defaults.Timeout, "Give up on a request after this long.");
         var noIdeal = OptionTable.NoIdeal.Flag("Skip the single request measured first as the ideal.");
+        var cores = OptionTable.Cores.Count(defaults.ServerCores, "The server's CPU cores, for the ideal of CPU-bound requests (default: this machine's, right for a server on loopback).");
         var json = OptionTable.Json.Flag("Print JSON (schema in docs/tools.md).");
         var command = new Command("probe", "Send N concurrent GETs (the seeds' test_my_server) and show each time, the total, the spread and the ideal.")
         {
-            target, io, cpu, path, clients, timeout, noIdeal, json,
+            target, io, cpu, path, clients, timeout, noIdeal, cores, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -38,7 +39,15 @@ internal static class ProbeCommand
                 }
                 string? p = parse.GetValue(io) ? "/io" : parse.GetValue(cpu) ? "/cpu" : parse.GetValue(path);
                 var url = p is null ? baseUrl : new Uri(baseUrl, p.StartsWith('/') ? p : "/" + p);
-                settings = new ProbeSettings { Url = url, Clients = parse.GetValue(clients), Timeout = parse.GetValue(timeout), MeasureIdeal = !parse.GetValue(noIdeal) };
+                settings = new ProbeSettings
+                {
+                    Url = url,
+                    Clients = parse.GetValue(clients),
+                    Timeout = parse.GetValue(timeout),
+                    MeasureIdeal = !parse.GetValue(noIdeal),
+                    Work = parse.GetValue(io) ? ProbeWork.Waits : parse.GetValue(cpu) ? ProbeWork.Computes : ProbeWork.Unknown,
+                    ServerCores = parse.GetValue(cores),
+                };
             }
             catch (FormatException e)
             {

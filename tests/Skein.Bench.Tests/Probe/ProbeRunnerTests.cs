@@ -74,4 +74,29 @@ public sealed class ProbeRunnerTests
             Assert.Contains("failed after", ProbeReport.Line(result.Settings.Url, result.Samples[0]), StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(10, 4, 300)] // ceil(10 / 4) = 3 rounds of 100 ms
+    [InlineData(10, 2, 500)]
+    [InlineData(4, 8, 100)]
+    [InlineData(1, 1, 100)]
+    public void The_ideal_of_CPU_bound_requests_counts_the_cores(int clients, int cores, int expectedMs)
+    {
+        var settings = new ProbeSettings { Url = new Uri("http://127.0.0.1/cpu"), Clients = clients, ServerCores = cores, Work = ProbeWork.Computes };
+        var result = new ProbeResult(settings, [], TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), result.IdealOnCores);
+        Assert.Contains(ProbeReport.Summary(result), line => line.StartsWith($"Ideal {expectedMs}.00 ms on {cores} core(s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Waiting_requests_keep_the_one_request_ideal_and_an_unknown_path_shows_both()
+    {
+        var io = new ProbeSettings { Url = new Uri("http://127.0.0.1/io"), Clients = 10, ServerCores = 2, Work = ProbeWork.Waits };
+        var other = io with { Work = ProbeWork.Unknown };
+        Assert.Contains(ProbeReport.Summary(new ProbeResult(io, [], TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100))),
+            line => line.StartsWith("Ideal 100.00 ms (one request alone", StringComparison.Ordinal));
+        Assert.Contains(ProbeReport.Summary(new ProbeResult(other, [], TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100))),
+            line => line.Contains("100.00 ms if the work waits", StringComparison.Ordinal) && line.Contains("500.00 ms if it computes on 2 core(s)", StringComparison.Ordinal));
+    }
 }

@@ -27,7 +27,7 @@ public sealed class RawRequestTests
     }
 
     [Fact]
-    public async Task The_response_is_copied_exactly_until_the_server_closes()
+    public async Task With_keep_open_the_response_is_copied_exactly_until_the_server_closes()
     {
         const string response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
         string? seen = null;
@@ -37,13 +37,40 @@ public sealed class RawRequestTests
             await c.Socket.SendAsync(Encoding.ASCII.GetBytes(response), ct);
         });
         using var output = new MemoryStream();
-        var result = await RawSender.SendAsync("127.0.0.1", server.Port, RawRequest.Build(@"GET /x HTTP/1.1\r\nHost: y"), output, TimeSpan.FromSeconds(10))
+        var result = await RawSender.SendAsync("127.0.0.1", server.Port, RawRequest.Build(@"GET /x HTTP/1.1\r\nHost: y"), output, TimeSpan.FromSeconds(10), keepOpen: true)
             .WaitAsync(TestTimeouts.Default);
 
         Assert.Equal(SendEnding.ServerClosed, result.Ending);
         Assert.Equal(response, Encoding.ASCII.GetString(output.ToArray()));
         Assert.Equal(response.Length, result.BytesReceived);
         Assert.Equal("GET /x HTTP/1.1\r\nHost: y", seen);
+    }
+
+    // The server keeps each connection open after answering (keep-alive), as the README's example meets it; an
+    // idle timeout far beyond the test's deadline shows the exchange ended on the response, not on silence.
+    [Theory]
+    [InlineData("GET / HTTP/1.1", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")]
+    [InlineData("GET / HTTP/1.1", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")]
+    [InlineData("HEAD / HTTP/1.1", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")]
+    public async Task One_complete_response_ends_the_exchange(string request, string response)
+    {
+        await using var server = new StubServer(async (c, ct) =>
+        {
+            await c.ReadRequestAsync(ct);
+            // Byte by byte: the end of the response must be found across reads too.
+            foreach (var b in Encoding.ASCII.GetBytes(response))
+            {
+                await c.Socket.SendAsync(new[] { b }, ct);
+            }
+            await Task.Delay(Timeout.Infinite, ct); // keep-alive: the connection stays open
+        });
+        using var output = new MemoryStream();
+        var result = await RawSender.SendAsync("127.0.0.1", server.Port, RawRequest.Build(request + @"\r\nHost: x"), output, TimeSpan.FromHours(1))
+            .WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(SendEnding.Complete, result.Ending);
+        Assert.Equal(response, Encoding.ASCII.GetString(output.ToArray()));
     }
 
     [Fact]
