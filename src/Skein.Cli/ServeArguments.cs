@@ -47,7 +47,7 @@ public sealed class ServeArguments
 
     /// <summary>-v/--verbose</summary>
     public SkeinOption<bool> Verbose { get; } = OptionTable.Verbose.Flag(
-        "Debug logging, every line with pid, thread id and connection id.");
+        "Debug logging, every line with pid, thread id and connection id, and each request in the Combined Log Format (on stderr, unless --access-log says where).");
 
     /// <summary>--delay</summary>
     public SkeinOption<TimeSpan> Delay { get; } = OptionTable.Delay.Duration(TimeSpan.Zero,
@@ -107,7 +107,7 @@ public sealed class ServeArguments
 
     /// <summary>--access-log</summary>
     public SkeinOption<string> AccessLog { get; } = OptionTable.AccessLog.OptionalText(
-        "Write an access log in the Combined Log Format: to standard output, or to FILE. Off by default.", "FILE");
+        "Write an access log in the Combined Log Format: to standard output, or to FILE (appended). Off by default, except on stderr with -v.", "FILE");
 
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
@@ -141,9 +141,11 @@ public sealed class ServeArguments
             MaxBodyBytes = result.GetValue(MaxBody),
             MaxChunkLineBytes = result.GetValue(MaxChunkLine),
         };
+        // --access-log alone is standard output; -v without --access-log logs each request to standard error.
+        var verbose = result.GetValue(Verbose);
         var accessLog = result.GetResult(AccessLog) is { Implicit: false } given
             ? given.Tokens.Count == 0 ? ServerOptions.AccessLogToStdout : result.GetValue(AccessLog)
-            : null;
+            : verbose ? ServerOptions.AccessLogToStderr : null;
         return new ServerOptions
         {
             Model = result.GetValue(Model),
@@ -158,7 +160,7 @@ public sealed class ServeArguments
             ShutdownTimeout = result.GetValue(ShutdownTimeout),
             MaxConnections = result.GetValue(MaxConnections),
             QueueCapacity = result.GetValue(Queue),
-            Verbose = result.GetValue(Verbose),
+            Verbose = verbose,
             AccessLog = accessLog,
             Folder = Path.GetFullPath(result.GetValue(Folder)!),
         }.Validate();

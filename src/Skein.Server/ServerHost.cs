@@ -23,13 +23,8 @@ public static class ServerHost
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(model);
         var options = server.Options;
-        var workers = options.Model switch
-        {
-            ConcurrencyModel.Single => "1",
-            ConcurrencyModel.Thread => "one thread per connection",
-            _ => options.EffectiveWorkers.ToString(CultureInfo.InvariantCulture),
-        };
-        ServerLog.Started(server.Log, ModelName(options.Model), workers, Environment.ProcessId,
+        var (workers, standby, whatRuns) = WhatRuns(options);
+        ServerLog.Started(server.Log, whatRuns, ModelName(options.Model), workers, standby, Environment.ProcessId,
             listener.EndPoint.ToString(), options.Folder ?? "-");
         server.Shutdown.OnStopAccepting(listener.Stop);
         using (handleSignals ? server.Shutdown.HandleSignals() : null)
@@ -38,13 +33,73 @@ public static class ServerHost
             // The model returns when the listener stopped: normally because shutdown was requested; if the
             // listener failed on its own, shut down the same way.
             server.Shutdown.RequestStop("the listener stopped");
-            var drained = server.Shutdown.WaitForConnections();
-            var joined = model.Join(TimeSpan.FromSeconds(5));
-            ServerLog.Stopped(server.Log, drained ? 0 : server.Connections.Count, joined);
+            server.Shutdown.WaitForConnections();
+            var joined = model.Join(JoinTimeout);
+            LogStopped(server, servesInWorkers: IsProcessModel(options.Model));
+            if (!joined)
+            {
+                ServerLog.NotJoined(server.Log, JoinTimeout.TotalSeconds);
+            }
         }
         (model as IDisposable)?.Dispose();
         return 0;
     }
+
+    /// <summary>How long the threads or processes of a model get to finish once the connections closed.</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Logs the last line of a shutdown: how long it took, how many requests in flight finished and
+    /// how many were cut. A worker process calls it too, for its own connections; a process model's master
+    /// (<paramref name="servesInWorkers"/>) has none and says so.</summary>
+    public static void LogStopped(ServerContext server, bool servesInWorkers = false)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var summary = server.Shutdown.Summary();
+        var ms = (long)summary.Elapsed.TotalMilliseconds;
+        if (servesInWorkers)
+        {
+            ServerLog.StoppedMaster(server.Log, ms);
+        }
+        else if (summary.Cut > 0)
+        {
+            ServerLog.StoppedCutting(server.Log, ms, summary.Finished, summary.Cut, summary.Deadline.TotalSeconds);
+        }
+        else
+        {
+            ServerLog.Stopped(server.Log, ms, summary.Finished);
+        }
+    }
+
+    /// <summary>What the start-up line says runs: the workers= and standby= values and the same in words.
+    /// Standby processes are started ahead and serve nobody yet: the process model's spares (one per
+    /// connection to come), and the supervisor's one warm standby for process-pool and hybrid (it takes
+    /// over a worker that dies), so `workers=2` shows three worker processes.</summary>
+    public static (string Workers, int Standby, string Words) WhatRuns(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var n = options.EffectiveWorkers;
+        var count = n.ToString(CultureInfo.InvariantCulture);
+        return options.Model switch
+        {
+            ConcurrencyModel.Single => ("1", 0, "one thread serves one connection at a time"),
+            ConcurrencyModel.Thread => ("per-connection", 0, "a new thread for each connection"),
+            ConcurrencyModel.ThreadPool => (count, 0, $"{Plural(n, "pool thread")} fed by a queue of {options.QueueCapacity}"),
+            ConcurrencyModel.Async => (count, 0, $"{Plural(n, "event loop")} in this process"),
+            ConcurrencyModel.Process => ("per-connection", n, $"a new process for each connection, {Plural(n, "spare process", "spare processes")} started ahead"),
+            ConcurrencyModel.ProcessPool => (count, WarmStandby, $"{Plural(n, "worker process", "worker processes")} and {WarmStandby} warm standby that takes over a worker that dies"),
+            ConcurrencyModel.Hybrid => (count, WarmStandby, $"{Plural(n, "worker process", "worker processes")} with an event loop each, and {WarmStandby} warm standby that takes over a worker that dies"),
+            _ => (count, 0, ModelName(options.Model)),
+        };
+    }
+
+    // Supervisor keeps one prepared standby process beside the workers of process-pool and hybrid.
+    private const int WarmStandby = 1;
+
+    private static bool IsProcessModel(ConcurrencyModel model)
+        => model is ConcurrencyModel.Process or ConcurrencyModel.ProcessPool or ConcurrencyModel.Hybrid;
+
+    private static string Plural(int n, string one, string? many = null)
+        => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many ?? one + "s");
 
     /// <summary>The model as the command line spells it: <c>thread-pool</c>.</summary>
     public static string ModelName(ConcurrencyModel model) => model switch

@@ -71,6 +71,10 @@ public sealed record ServerOptions
     /// <summary>The value of <see cref="AccessLog"/> that means standard output.</summary>
     public const string AccessLogToStdout = "-";
 
+    /// <summary>The value of <see cref="AccessLog"/> that means standard error (where <c>skein serve -v</c> logs
+    /// each request, beside its other log lines).</summary>
+    public const string AccessLogToStderr = "/dev/stderr";
+
     /// <summary>The document root the application serves, for the start-up log line and for worker
     /// processes that rebuild the application; the server itself never reads it.</summary>
     public string? Folder { get; init; }

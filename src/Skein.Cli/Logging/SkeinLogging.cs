@@ -9,8 +9,8 @@ namespace Skein.Cli.Logging;
 /// <summary>Creates the program's logger factory.</summary>
 public static class SkeinLogging
 {
-    /// <summary>Information and up, one line each; with <paramref name="verbose"/>, Debug and up with pid,
-    /// thread id and connection id on every line.</summary>
+    /// <summary>Information and up, one line each on stderr; with <paramref name="verbose"/>, Debug and up
+    /// with pid, thread id and connection id on every line.</summary>
     /// <remarks>Built from its parts rather than with <c>LoggerFactory.Create</c>: that one sets up a
     /// dependency-injection container and configuration binding, about 40% of the methods the program
     /// compiles at start-up — and the process models start a process per worker or connection.</remarks>
@@ -24,7 +24,12 @@ public static class SkeinLogging
         }));
 #pragma warning disable CA2000 // The factory owns and disposes the provider.
         var console = new ConsoleLoggerProvider(
-            new Fixed<ConsoleLoggerOptions>(new() { FormatterName = SkeinConsoleFormatter.FormatterName }), [formatter]);
+            new Fixed<ConsoleLoggerOptions>(new()
+            {
+                FormatterName = SkeinConsoleFormatter.FormatterName,
+                // Every log line on stderr: stdout is for data (the access log with --access-log alone).
+                LogToStandardErrorThreshold = LogLevel.Trace,
+            }), [formatter]);
 #pragma warning restore CA2000
         return new LoggerFactory([console], new LoggerFilterOptions { MinLevel = verbose ? LogLevel.Debug : LogLevel.Information });
     }

@@ -56,13 +56,18 @@ public sealed class AccessLog : IDisposable
     }
 
     /// <summary>Opens the destination named by <see cref="ServerOptions.AccessLog"/>: "-" for standard output,
-    /// otherwise a file opened for appending (created if missing).</summary>
+    /// "/dev/stderr" for standard error (the process's own, even where /dev/stderr cannot be opened), otherwise
+    /// a file opened for appending (created if missing).</summary>
     public static AccessLog Open(string destination, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (destination == ServerOptions.AccessLogToStdout)
         {
             return new AccessLog(Console.OpenStandardOutput(), ownsDestination: true, time);
+        }
+        if (destination == ServerOptions.AccessLogToStderr)
+        {
+            return new AccessLog(Console.OpenStandardError(), ownsDestination: true, time);
         }
         // Unbuffered: this class buffers, and writes whole lines only (O_APPEND keeps other processes' lines whole).
         var stream = new FileStream(destination, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);

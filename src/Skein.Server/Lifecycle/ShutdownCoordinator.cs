@@ -23,7 +23,10 @@ public sealed class ShutdownCoordinator : IDisposable
     private readonly object _gate = new();
     private ITimer? _deadlineTimer;
     private long _deadlineTimestamp;
+    private long _requestedTimestamp;
     private int _requests;
+    private int _inFlight;
+    private int _cut = -1;
 
     /// <summary>Creates the coordinator for <paramref name="connections"/>; in-flight requests get
     /// <paramref name="timeout"/> to finish once shutdown is requested.</summary>
@@ -71,17 +74,21 @@ public sealed class ShutdownCoordinator : IDisposable
             {
                 return false;
             }
-            _deadlineTimestamp = _time.GetTimestamp() + (long)(_timeout.TotalSeconds * _time.TimestampFrequency);
+            _requestedTimestamp = _time.GetTimestamp();
+            _deadlineTimestamp = _requestedTimestamp + (long)(_timeout.TotalSeconds * _time.TimestampFrequency);
             stops = [.. _stopAccepting];
             _stopAccepting.Clear();
         }
-        ServerLog.ShutdownRequested(_log, reason, _connections.Count, _timeout.TotalSeconds);
+        var open = _connections.Count;
+        ServerLog.ShutdownRequested(_log, reason, open, _timeout.TotalSeconds);
         _stopping.Cancel();
         foreach (var stop in stops)
         {
             stop();
         }
         var closed = _connections.CloseIdle();
+        // What was not idle had a request in flight: it may finish until the deadline.
+        Volatile.Write(ref _inFlight, Math.Max(0, open - closed));
         ServerLog.ClosedIdle(_log, closed);
         _deadlineTimer = _time.CreateTimer(static state => ((ShutdownCoordinator)state!).AbortRemaining(), this, _timeout, Timeout.InfiniteTimeSpan);
         return true;
@@ -149,9 +156,22 @@ public sealed class ShutdownCoordinator : IDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>How the shutdown went so far: time since it was requested, the requests that were in flight
+    /// then, and how many of them were cut at the deadline. Call after <see cref="WaitForConnections"/>.</summary>
+    public ShutdownSummary Summary()
+    {
+        var elapsed = IsStopping ? _time.GetElapsedTime(Interlocked.Read(ref _requestedTimestamp)) : TimeSpan.Zero;
+        var inFlight = Volatile.Read(ref _inFlight);
+        var cut = Math.Max(0, Volatile.Read(ref _cut));
+        return new ShutdownSummary(elapsed, Math.Max(0, inFlight - cut), cut, _timeout);
+    }
+
     private void AbortRemaining()
     {
         var aborted = _connections.AbortAll();
+        // The first abort (the deadline timer, or WaitForConnections) counts the cut requests; a second finds
+        // the same connections still closing.
+        Interlocked.CompareExchange(ref _cut, aborted, -1);
         if (aborted > 0)
         {
             ServerLog.AbortedAtDeadline(_log, aborted);

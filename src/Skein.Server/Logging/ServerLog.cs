@@ -10,12 +10,25 @@ namespace Skein.Server.Logging;
 /// <summary>The server's log messages.</summary>
 public static partial class ServerLog
 {
-    /// <summary>The first line a server writes.</summary>
-    [LoggerMessage(1, LogLevel.Information, "Skein serving model={Model} workers={Workers} pid={Pid} address=http://{Address} folder={Folder}")]
-    public static partial void Started(ILogger logger, string model, string workers, int pid, string address, string folder);
+    /// <summary>The first line a server writes: what runs, in words, then the facts as key=value (the folder
+    /// last, since a path may hold spaces).</summary>
+    [LoggerMessage(1, LogLevel.Information, "Skein serving: {WhatRuns}. model={Model} workers={Workers} standby={Standby} pid={Pid} address=http://{Address} folder={Folder}")]
+    public static partial void Started(ILogger logger, string whatRuns, string model, string workers, int standby, int pid, string address, string folder);
 
-    [LoggerMessage(2, LogLevel.Information, "Stopped: {Remaining} connection(s) left at the deadline, every thread joined: {Joined}")]
-    public static partial void Stopped(ILogger logger, int remaining, bool joined);
+    /// <summary>The last line: a shutdown in which every request in flight finished.</summary>
+    [LoggerMessage(2, LogLevel.Information, "Stopped in {ElapsedMs} ms: {Finished} request(s) in flight finished, none cut")]
+    public static partial void Stopped(ILogger logger, long elapsedMs, int finished);
+
+    /// <summary>The last line: a shutdown whose deadline cut requests off.</summary>
+    [LoggerMessage(7, LogLevel.Warning, "Stopped in {ElapsedMs} ms: {Finished} request(s) in flight finished, {Cut} cut at the {Deadline} s deadline")]
+    public static partial void StoppedCutting(ILogger logger, long elapsedMs, int finished, int cut, double deadline);
+
+    /// <summary>The last line of a process model's master: its workers served (and count) the requests.</summary>
+    [LoggerMessage(8, LogLevel.Information, "Stopped in {ElapsedMs} ms: the worker processes finished or cut their own requests")]
+    public static partial void StoppedMaster(ILogger logger, long elapsedMs);
+
+    [LoggerMessage(9, LogLevel.Warning, "Some threads or processes had not finished {Seconds} s after the connections closed")]
+    public static partial void NotJoined(ILogger logger, double seconds);
 
     [LoggerMessage(3, LogLevel.Information, "Shutdown requested ({Reason}): stop accepting, {Open} connection(s) open, {Timeout} s for in-flight requests")]
     public static partial void ShutdownRequested(ILogger logger, string reason, int open, double timeout);

@@ -63,10 +63,36 @@ public sealed partial class ServeCommandTests
         Assert.Contains($"pid={skein.Pid}", first);
         Assert.Contains($"address=http://127.0.0.1:{skein.Port}", first);
         Assert.Contains($"folder={folder}", first);
+        Assert.Contains("standby=0", first);
+        Assert.Contains("Skein serving: 3 pool threads fed by a queue of 511.", first);
         Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/")).Status);
         await Deadline.UntilAsync(() => VerboseRequestLine().IsMatch(skein.Output), Deadline.Default, "a verbose request line");
         var line = VerboseRequestLine().Match(skein.Output);
         Assert.Equal(skein.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Groups["pid"].Value);
+        // -v also writes each request in the Combined Log Format (to stderr: stdout stays for data).
+        await Deadline.UntilAsync(() => skein.Output.Contains("\"GET / HTTP/1.1\" 200 ", StringComparison.Ordinal), Deadline.Default, "the access log line of -v");
+    }
+
+    [Fact]
+    public async Task The_last_line_says_how_long_the_shutdown_took_and_that_nothing_was_cut()
+    {
+        await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder());
+        skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
+        Assert.Matches(@"Stopped in \d+ ms: 0 request\(s\) in flight finished, none cut", skein.Output);
+        Assert.DoesNotContain("deadline", skein.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_cut_at_the_shutdown_deadline_is_counted_in_the_last_line()
+    {
+        await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v", "--shutdown-timeout", "200ms");
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s: past the deadline
+        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in the handler");
+        skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
+        Assert.Matches(@"Stopped in \d+ ms: 0 request\(s\) in flight finished, 1 cut at the 0\.2 s deadline", skein.Output);
     }
 
     [Fact]
