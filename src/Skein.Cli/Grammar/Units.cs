@@ -9,11 +9,11 @@ namespace Skein.Cli.Grammar;
 /// <summary>Parses and formats durations and sizes.</summary>
 public static class Units
 {
-    /// <summary>Duration suffixes and their length. Case-insensitive; "m" is minutes (milliseconds are "ms").</summary>
-    private static readonly (string Suffix, TimeSpan Unit)[] DurationUnits =
+    /// <summary>Duration suffixes and their length in ticks. Case-insensitive; "m" is minutes (milliseconds are "ms").</summary>
+    private static readonly (string Suffix, long Unit)[] DurationUnits =
     [
-        ("ms", TimeSpan.FromMilliseconds(1)), ("s", TimeSpan.FromSeconds(1)), ("m", TimeSpan.FromMinutes(1)),
-        ("h", TimeSpan.FromHours(1)), ("d", TimeSpan.FromDays(1)),
+        ("ms", TimeSpan.TicksPerMillisecond), ("s", TimeSpan.TicksPerSecond), ("m", TimeSpan.TicksPerMinute),
+        ("h", TimeSpan.TicksPerHour), ("d", TimeSpan.TicksPerDay),
     ];
 
     /// <summary>Size suffixes and their bytes: binary multiples, as nginx's "10m" and systemd's "64K" are, so
@@ -34,51 +34,15 @@ public static class Units
     /// number is in <paramref name="plainUnit"/>.</summary>
     public static bool TryParseDuration(string? text, TimeSpan plainUnit, out TimeSpan value)
     {
-        value = default;
-        if (!TrySplit(text, out var number, out var suffix))
-        {
-            return false;
-        }
-        var unit = plainUnit;
-        if (suffix.Length > 0 && !TryFind(DurationUnits, suffix, out unit))
-        {
-            return false;
-        }
-        var ticks = number * unit.Ticks;
-        if (ticks >= TimeSpan.MaxValue.Ticks)
-        {
-            return false;
-        }
-        value = TimeSpan.FromTicks((long)Math.Round(ticks));
-        return true;
+        var ok = TryScale(text, DurationUnits, plainUnit.Ticks, plainMustBeWhole: false, out var ticks);
+        value = TimeSpan.FromTicks(ticks);
+        return ok;
     }
 
     /// <summary>Parses a size in bytes: a non-negative number, optionally followed by B, K, KB, KiB, M, MB,
     /// MiB, G, GB or GiB (all binary); a plain number is in <paramref name="plainUnit"/> bytes and must be whole.</summary>
     public static bool TryParseSize(string? text, long plainUnit, out long value)
-    {
-        value = default;
-        if (!TrySplit(text, out var number, out var suffix))
-        {
-            return false;
-        }
-        var unit = plainUnit;
-        if (suffix.Length > 0 && !TryFind(SizeUnits, suffix, out unit))
-        {
-            return false;
-        }
-        if (suffix.Length == 0 && number != Math.Floor(number))
-        {
-            return false;
-        }
-        var bytes = Math.Round(number * unit);
-        if (bytes >= long.MaxValue)
-        {
-            return false;
-        }
-        value = (long)bytes;
-        return true;
-    }
+        => TryScale(text, SizeUnits, plainUnit, plainMustBeWhole: true, out value);
 
     /// <summary>The shortest exact spelling of <paramref name="value"/>: "30s", "500ms", "2m", "1.5s".</summary>
     public static string FormatDuration(TimeSpan value)
@@ -90,9 +54,9 @@ public static class Units
         for (var i = DurationUnits.Length - 1; i >= 0; i--)
         {
             var (suffix, unit) = DurationUnits[i];
-            if (value.Ticks % unit.Ticks == 0)
+            if (value.Ticks % unit == 0)
             {
-                return (value.Ticks / unit.Ticks).ToString(CultureInfo.InvariantCulture) + suffix;
+                return (value.Ticks / unit).ToString(CultureInfo.InvariantCulture) + suffix;
             }
         }
         return value.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture) + "s";
@@ -111,6 +75,28 @@ public static class Units
             }
         }
         return bytes.ToString(CultureInfo.InvariantCulture);
+    }
+
+    // A number and an optional suffix from `units`, scaled to a whole count of the smallest unit (rounded).
+    private static bool TryScale(string? text, (string Suffix, long Unit)[] units, long plainUnit, bool plainMustBeWhole, out long value)
+    {
+        value = default;
+        if (!TrySplit(text, out var number, out var suffix))
+        {
+            return false;
+        }
+        var unit = plainUnit;
+        if (suffix.Length == 0 ? plainMustBeWhole && number != Math.Floor(number) : !TryFind(units, suffix, out unit))
+        {
+            return false;
+        }
+        var scaled = Math.Round(number * unit);
+        if (scaled >= long.MaxValue)
+        {
+            return false;
+        }
+        value = (long)scaled;
+        return true;
     }
 
     // "1.5ms" -> (1.5, "ms"). Digits and one dot, then letters; no sign, exponent or spaces inside.
@@ -148,7 +134,7 @@ public static class Units
         return true;
     }
 
-    private static bool TryFind<T>((string Suffix, T Unit)[] table, string suffix, out T unit)
+    private static bool TryFind((string Suffix, long Unit)[] table, string suffix, out long unit)
     {
         foreach (var (name, value) in table)
         {
@@ -158,7 +144,7 @@ public static class Units
                 return true;
             }
         }
-        unit = default!;
+        unit = default;
         return false;
     }
 }
