@@ -45,17 +45,10 @@ public static class Complaint
                 : command is RootCommand ? $"unknown command '{token}'; the commands are {string.Join(", ", HelpText.VisibleCommands(command).Select(c => c.Name))}"
                 : $"unexpected argument '{token}' (usage: {HelpText.Usage(parse)})";
         }
-        foreach (var error in parse.Errors)
-        {
-            if (Describe(parse, error) is { } line)
-            {
-                return line;
-            }
-        }
-        return null;
+        return parse.Errors.Count > 0 ? Describe(parse, parse.Errors[0]) : null;
     }
 
-    private static string? Describe(ParseResult parse, ParseError error)
+    private static string Describe(ParseResult parse, ParseError error)
     {
         switch (error.SymbolResult)
         {

@@ -3,6 +3,10 @@
 // the names as keys, `skein --help` and the README print the letter table from here, and a test walks
 // every command to check that no letter has two meanings. It holds names, not values or defaults: a
 // default belongs to the command that uses the option.
+//
+// A new option: reuse a row if the name already means what you need (--timeout, --json, -n); otherwise add
+// a row below (and to All) with a letter only if no row has it, then build the option from the row in the
+// command (`OptionTable.Rate.PositiveNumber(...)`, `OptionTable.Timeout.Duration(...)`).
 namespace Skein.Cli.Grammar;
 
 /// <summary>Every option name and letter of the <c>skein</c> program.</summary>
