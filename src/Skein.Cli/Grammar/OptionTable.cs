@@ -155,9 +155,6 @@ public static class OptionTable
     /// <summary>-o: the folder a report is written to (lab).</summary>
     public static readonly OptionName Output = new("output", 'o', "output folder");
 
-    /// <summary>--channel-fd (the hidden worker command).</summary>
-    public static readonly OptionName ChannelFd = new("channel-fd", null, "worker's channel descriptor");
-
     /// <summary>--version (the root command; System.CommandLine adds it).</summary>
     public static readonly OptionName Version = new("version", null, "program version");
 
@@ -168,7 +165,7 @@ public static class OptionTable
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, ShutdownTimeout, MaxConnections, Backlog, Queue,
         MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
-        ChannelFd, Version,
+        Version,
     ];
 
     /// <summary>The row named <paramref name="name"/> (without dashes), or null.</summary>
