@@ -65,6 +65,18 @@ public sealed class ServeArguments
     public SkeinOption<TimeSpan> BodyTimeout { get; } = OptionTable.BodyTimeout.Duration(ServerDefaults.BodyReadTimeout,
         "Time allowed between two reads of a request body (nginx's default).");
 
+    /// <summary>--min-body-rate</summary>
+    public SkeinOption<long> MinBodyRate { get; } = OptionTable.MinBodyRate.Size(RateOf(ServerDefaults.MinRequestBodyDataRate),
+        "Slowest request body, in bytes per second of waiting (408 below it; 0: off). Kestrel's default.", min: 0);
+
+    /// <summary>--min-response-rate</summary>
+    public SkeinOption<long> MinResponseRate { get; } = OptionTable.MinResponseRate.Size(RateOf(ServerDefaults.MinResponseDataRate),
+        "Slowest a client may take a response, in bytes per second (dropped below it; 0: off). Kestrel's default.", min: 0);
+
+    /// <summary>--rate-grace</summary>
+    public SkeinOption<TimeSpan> RateGrace { get; } = OptionTable.RateGrace.Duration(MinDataRate.Default.GracePeriod,
+        "Time before the minimum rates apply (Kestrel's default).", allowZero: true);
+
     /// <summary>--shutdown-timeout</summary>
     public SkeinOption<TimeSpan> ShutdownTimeout { get; } = OptionTable.ShutdownTimeout.Duration(ServerDefaults.ShutdownTimeout,
         "Time in-flight requests get to finish after Ctrl-C or SIGTERM (.NET host's default).", allowZero: true);
@@ -113,7 +125,7 @@ public sealed class ServeArguments
     public IEnumerable<Option> All =>
     [
         Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
-        ShutdownTimeout, MaxConnections, Backlog, Queue, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
+        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
         MaxBody, MaxChunkLine, AccessLog,
     ];
 
@@ -157,6 +169,8 @@ public sealed class ServeArguments
             HeaderTimeout = result.GetValue(HeaderTimeout),
             KeepAliveTimeout = result.GetValue(KeepAliveTimeout),
             BodyReadTimeout = result.GetValue(BodyTimeout),
+            MinRequestBodyDataRate = Rate(result.GetValue(MinBodyRate), result.GetValue(RateGrace)),
+            MinResponseDataRate = Rate(result.GetValue(MinResponseRate), result.GetValue(RateGrace)),
             ShutdownTimeout = result.GetValue(ShutdownTimeout),
             MaxConnections = result.GetValue(MaxConnections),
             QueueCapacity = result.GetValue(Queue),
@@ -172,6 +186,10 @@ public sealed class ServeArguments
         ArgumentNullException.ThrowIfNull(result);
         return new SiteOptions { Root = Path.GetFullPath(result.GetValue(Folder)!), Delay = result.GetValue(Delay) };
     }
+
+    private static long RateOf(MinDataRate? rate) => (long)(rate?.BytesPerSecond ?? 0);
+
+    private static MinDataRate? Rate(long bytesPerSecond, TimeSpan grace) => bytesPerSecond == 0 ? null : new(bytesPerSecond, grace);
 
     // The server's own parser decides what a host is (ServerOptions.BindAddress), so the two cannot disagree.
     private static bool IsHost(string text)

@@ -51,6 +51,10 @@ public enum RejectReason
     BodyTooLarge,
     /// <summary>The connection closed in the middle of a request head or body.</summary>
     UnexpectedEndOfInput,
+    /// <summary>The request did not arrive in time: its head within the header timeout, or its body within the
+    /// body timeout or at the minimum data rate. The server decides this (the core has no clock) and answers
+    /// 408 before closing, as Kestrel does.</summary>
+    RequestTimeout,
     /// <summary>Not the request's fault: the server refuses the connection because it is at capacity
     /// (connection limit, full thread-pool queue). Answered 503 without reading the request.</summary>
     ServiceUnavailable,
@@ -68,6 +72,7 @@ public static class RejectReasons
         RejectReason.BodyTooLarge => 413,                                              // Content Too Large
         RejectReason.UnknownMethod or RejectReason.UnknownTransferCoding => 501,       // Not Implemented
         RejectReason.UnsupportedVersion => 505,                                        // HTTP Version Not Supported
+        RejectReason.RequestTimeout => 408,                                            // Request Timeout
         RejectReason.ServiceUnavailable => 503,                                        // Service Unavailable
         _ => 400,                                                                      // Bad Request
     };

@@ -32,7 +32,8 @@ public sealed class ServerContext : IDisposable
         LoggerFactory = loggerFactory;
         Time = time ?? TimeProvider.System;
         Log = loggerFactory.CreateLogger("Skein.Server");
-        Connections = new ConnectionRegistry(options.MaxConnections);
+        Descriptors = new DescriptorBudget();
+        Connections = new ConnectionRegistry(options.MaxConnections, Descriptors);
         Shutdown = new ShutdownCoordinator(Connections, options.ShutdownTimeout, Log, Time);
         Threads = new ThreadGroup(Log);
         Disconnects = new DisconnectWatcher(Log);
@@ -53,6 +54,9 @@ public sealed class ServerContext : IDisposable
 
     /// <summary>The clock (Date header, timeouts, shutdown deadline).</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>The connections this process's file descriptors allow, and the reserve it keeps.</summary>
+    public DescriptorBudget Descriptors { get; }
 
     /// <summary>Open connections of this process.</summary>
     public ConnectionRegistry Connections { get; }
@@ -79,7 +83,7 @@ public sealed class ServerContext : IDisposable
     public bool TryAccept(Listener listener, out Connection connection)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        while (listener.TryAccept(out var socket))
+        while (listener.TryAccept(out var socket, () => Descriptors.OnExhausted(Connections.Count)))
         {
             if (Admit(socket) is { } admitted)
             {
@@ -95,11 +99,14 @@ public sealed class ServerContext : IDisposable
     public Connection? Admit(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        Descriptors.OnAccepted(socket, Connections.Count);
         if (Connections.TryRegister(socket) is { } connection)
         {
             return connection;
         }
-        ServerLog.Refused(Log, socket.RemoteEndPoint, $"{Connections.MaxConnections} connections open (--max-connections)");
+        ServerLog.Refused(Log, socket.RemoteEndPoint, Connections.IsOutOfDescriptors
+            ? $"{Connections.Count} connections open use the file descriptors this process may have (limit {Descriptors.Limit}, {DescriptorBudget.Headroom} kept free)"
+            : $"{Connections.MaxConnections} connections open (--max-connections)");
         SendServiceUnavailable(socket);
         return null;
     }
@@ -118,7 +125,7 @@ public sealed class ServerContext : IDisposable
     public void ServeBlocking(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes), connection, this));
+        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this));
     }
 
     /// <summary>Admits <paramref name="socket"/> (e.g. received from a master process) and serves it on the
@@ -138,7 +145,7 @@ public sealed class ServerContext : IDisposable
     public ValueTask ServeAsync(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes), connection, this);
+        return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this);
     }
 
     /// <summary>Releases the registry, coordinator, thread group, disconnect watcher and access log.</summary>
@@ -148,6 +155,7 @@ public sealed class ServerContext : IDisposable
         Connections.Dispose();
         Threads.Dispose();
         Disconnects.Dispose();
+        Descriptors.Dispose();
         AccessLog?.Dispose();
     }
 

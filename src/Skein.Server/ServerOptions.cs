@@ -48,6 +48,17 @@ public sealed record ServerOptions
     /// (also measured between successive reads, not for the whole body).</summary>
     public TimeSpan BodyReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The slowest a client may send a request body, measured while the server waits for it; a
+    /// slower one gets 408 and is closed. Null turns the rule off (the body timeout still applies).
+    /// <see cref="MinDataRate.Default"/>: 240 bytes/s after 5 s, Kestrel's <c>MinRequestBodyDataRate</c>.</summary>
+    public MinDataRate? MinRequestBodyDataRate { get; init; } = MinDataRate.Default;
+
+    /// <summary>The slowest a client may take a response: each send of n bytes may wait
+    /// <see cref="MinDataRate.TimeAllowed"/>(n) for the client, after which the connection is dropped (a
+    /// client that stops reading no longer holds a thread or process forever). Null turns it off.
+    /// <see cref="MinDataRate.Default"/>: 240 bytes/s after 5 s, Kestrel's <c>MinResponseDataRate</c>.</summary>
+    public MinDataRate? MinResponseDataRate { get; init; } = MinDataRate.Default;
+
     /// <summary>Most connections open at once in this process; the next one gets a 503 and is closed.
     /// 16,384: well above the 10,000-client comet test. Kestrel's <c>MaxConcurrentConnections</c> is
     /// unlimited; nginx allows <c>worker_connections</c> (512, 1024 in its stock nginx.conf) per worker.</summary>
@@ -125,6 +136,8 @@ public sealed record ServerOptions
         RequirePositive(HeaderTimeout, nameof(HeaderTimeout));
         RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout));
         RequirePositive(BodyReadTimeout, nameof(BodyReadTimeout));
+        MinRequestBodyDataRate?.Validate(nameof(MinRequestBodyDataRate));
+        MinResponseDataRate?.Validate(nameof(MinResponseDataRate));
         if (ShutdownTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "must not be negative");

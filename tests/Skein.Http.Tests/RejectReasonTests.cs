@@ -27,6 +27,7 @@ public sealed class RejectReasonTests
     [InlineData(RejectReason.UnknownMethod, 501)]
     [InlineData(RejectReason.UnknownTransferCoding, 501)]
     [InlineData(RejectReason.UnsupportedVersion, 505)]
+    [InlineData(RejectReason.RequestTimeout, 408)]
     [InlineData(RejectReason.ServiceUnavailable, 503)]
     public void Each_reason_has_its_status(RejectReason reason, int status)
         => Assert.Equal(status, new HttpProtocolException(reason).Status);

@@ -17,7 +17,19 @@ internal sealed class TestHandler : IHttpHandler, IDisposable
         FileBytes = new byte[300_000];
         new Random(42).NextBytes(FileBytes);
         File.WriteAllBytes(FilePath, FileBytes);
+        _bigFile = new Lazy<string>(() =>
+        {
+            // Larger than every kernel buffer between server and client, so a client that does not read blocks the sender.
+            var path = Path.Combine(_directory, "big.bin");
+            using var file = File.Create(path);
+            file.SetLength(BigFileBytes);
+            return path;
+        });
     }
+
+    public const long BigFileBytes = 32 * 1024 * 1024;
+
+    private readonly Lazy<string> _bigFile;
 
     public string FilePath { get; }
 
@@ -73,6 +85,23 @@ internal sealed class TestHandler : IHttpHandler, IDisposable
                 return new HttpResponse(200) { Body = new FileBody(FilePath, 0, FileBytes.Length) };
             case "/range":
                 return new HttpResponse(206) { Body = new FileBody(FilePath, 1000, 5000) };
+            case "/big":
+                // ?mb=N megabytes written in 64 KiB pieces, each flushed.
+                var megabytes = int.Parse(request.QueryString.Split('=')[1], CultureInfo.InvariantCulture);
+                return new HttpResponse(200)
+                {
+                    Body = new StreamingBody(async (stream, token) =>
+                    {
+                        var piece = new byte[64 * 1024];
+                        for (var i = 0; i < megabytes * 16; i++)
+                        {
+                            await stream.WriteAsync(piece, token);
+                            await stream.FlushAsync(token);
+                        }
+                    }),
+                };
+            case "/big-file":
+                return new HttpResponse(200) { Body = new FileBody(_bigFile.Value, 0, BigFileBytes) };
             case "/ignore-body":
                 return HttpResponse.Text(200, "ignored\n");
             case "/close":

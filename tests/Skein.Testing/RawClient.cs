@@ -30,7 +30,7 @@ public sealed class RawClient : IDisposable
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                using var cts = new CancellationTokenSource(end - DateTime.UtcNow);
+                using var cts = new CancellationTokenSource(Max(end - DateTime.UtcNow, TimeSpan.FromMilliseconds(1)));
                 await socket.ConnectAsync(endPoint, cts.Token);
                 return new RawClient(socket);
             }
@@ -46,6 +46,8 @@ public sealed class RawClient : IDisposable
             }
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/>.</summary>
     public static Task<RawClient> ConnectAsync(int port, TimeSpan? timeout = null) => ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout);

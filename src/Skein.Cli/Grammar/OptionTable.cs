@@ -74,6 +74,15 @@ public static class OptionTable
     /// <summary>--shutdown-timeout (serve).</summary>
     public static readonly OptionName ShutdownTimeout = new("shutdown-timeout", null, "time to finish at shutdown");
 
+    /// <summary>--min-body-rate (serve).</summary>
+    public static readonly OptionName MinBodyRate = new("min-body-rate", null, "slowest request body");
+
+    /// <summary>--min-response-rate (serve).</summary>
+    public static readonly OptionName MinResponseRate = new("min-response-rate", null, "slowest response reader");
+
+    /// <summary>--rate-grace (serve).</summary>
+    public static readonly OptionName RateGrace = new("rate-grace", null, "time before a minimum rate applies");
+
     /// <summary>--max-connections (serve).</summary>
     public static readonly OptionName MaxConnections = new("max-connections", null, "most open connections");
 
@@ -162,7 +171,8 @@ public static class OptionTable
     public static IReadOnlyList<OptionName> All { get; } =
     [
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
-        Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, ShutdownTimeout, MaxConnections, Backlog, Queue,
+        Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
+        ShutdownTimeout, MaxConnections, Backlog, Queue,
         MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,

@@ -9,10 +9,12 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Connections;
 
-/// <summary>Asynchronous socket I/O; receive timeouts by a per-connection cancellation source.</summary>
-public sealed class AsyncSocketTransport(Socket socket, int maxInputBytes) : SocketTransport(socket, maxInputBytes)
+/// <summary>Asynchronous socket I/O; receive and send timeouts by per-connection cancellation sources.</summary>
+public sealed class AsyncSocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate = null)
+    : SocketTransport(socket, maxInputBytes, minSendRate)
 {
-    private CancellationTokenSource? _timeout;
+    private CancellationTokenSource? _receiveTimeout;
+    private CancellationTokenSource? _sendTimeout;
 
     /// <summary>
     /// Asks the runtime to run socket completions on its epoll thread instead of queueing them to the thread
@@ -34,44 +36,75 @@ public sealed class AsyncSocketTransport(Socket socket, int maxInputBytes) : Soc
         {
             return await Socket.ReceiveAsync(buffer, SocketFlags.None);
         }
-        // One source per connection, re-armed per receive; replaced only after it actually fired.
-        if (_timeout is null || !_timeout.TryReset())
-        {
-            _timeout?.Dispose();
-            _timeout = new CancellationTokenSource();
-        }
-        _timeout.CancelAfter(timeout);
+        var timer = Arm(ref _receiveTimeout, timeout);
         try
         {
-            return await Socket.ReceiveAsync(buffer, SocketFlags.None, _timeout.Token);
+            return await Socket.ReceiveAsync(buffer, SocketFlags.None, timer.Token);
         }
-        catch (OperationCanceledException) when (_timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
         {
             throw new TimeoutException();
         }
         finally
         {
-            _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            timer.CancelAfter(Timeout.InfiniteTimeSpan);
         }
     }
 
     /// <inheritdoc/>
-    protected override void DisposeCore() => _timeout?.Dispose();
+    protected override void DisposeCore()
+    {
+        _receiveTimeout?.Dispose();
+        _sendTimeout?.Dispose();
+    }
 
     /// <inheritdoc/>
     protected override async ValueTask SendCoreAsync(ReadOnlyMemory<byte> data)
     {
-        while (!data.IsEmpty)
+        var allowed = SendTimeAllowed(data.Length);
+        if (allowed == Timeout.InfiniteTimeSpan)
         {
-            var sent = await Socket.SendAsync(data, SocketFlags.None);
-            data = data[sent..];
+            while (!data.IsEmpty)
+            {
+                data = data[await Socket.SendAsync(data, SocketFlags.None)..];
+            }
+            return;
         }
+        var timer = Arm(ref _sendTimeout, allowed);
+        try
+        {
+            while (!data.IsEmpty)
+            {
+                data = data[await Socket.SendAsync(data, SocketFlags.None, timer.Token)..];
+            }
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
+        {
+            throw new TimeoutException("The client took the response slower than the minimum response data rate.");
+        }
+        finally
+        {
+            timer.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // One source per direction, re-armed per operation; replaced only after it actually fired.
+    private static CancellationTokenSource Arm(ref CancellationTokenSource? source, TimeSpan timeout)
+    {
+        if (source is null || !source.TryReset())
+        {
+            source?.Dispose();
+            source = new CancellationTokenSource();
+        }
+        source.CancelAfter(timeout);
+        return source;
     }
 
     /// <summary>The runtime offers no "wait until writable" for a socket, but its SendAsync waits: one
     /// piece of the file is read and sent that way, then sendfile(2) takes over again. So a large file costs
-    /// one 64 KiB copy each time the client falls behind, and is otherwise zero-copy.</summary>
-    protected override async ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left)
+    /// one 64 KiB copy each time the client falls behind, and is otherwise zero-copy. That send is held to the
+    /// minimum data rate like any other (SendCoreAsync).</summary>
+    protected override async ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left, SendDeadline deadline)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyChunkSize);
         try

@@ -1,19 +1,23 @@
 // The transport of the thread and process models: plain blocking Socket.Receive/Send on the calling
 // thread. Every ValueTask it returns is already complete, so the connection loop runs straight through.
+// Its timeouts are the socket's own (SO_RCVTIMEO, SO_SNDTIMEO): no timer, no extra wake-up.
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Connections;
 
-/// <summary>Blocking socket I/O. A receive timeout is the socket's SO_RCVTIMEO, set only when it changes.</summary>
-public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes) : SocketTransport(socket, maxInputBytes)
+/// <summary>Blocking socket I/O. Receive and send timeouts are the socket's SO_RCVTIMEO and SO_SNDTIMEO,
+/// set only when they change.</summary>
+public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate = null)
+    : SocketTransport(socket, maxInputBytes, minSendRate)
 {
     private int _receiveTimeoutMs;
+    private int _sendTimeoutMs;
 
     /// <inheritdoc/>
     protected override ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
     {
-        var ms = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
+        var ms = Milliseconds(timeout);
         if (ms != _receiveTimeoutMs)
         {
             Socket.ReceiveTimeout = ms; // 0 = wait forever
@@ -32,23 +36,58 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes) : 
     protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data)
     {
         var span = data.Span;
+        var deadline = StartSend(span.Length);
         while (!span.IsEmpty)
         {
             var sent = Socket.Send(span, SocketFlags.None, out var error);
+            if (error is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                return ValueTask.FromException(new TimeoutException("The client took the response slower than the minimum response data rate."));
+            }
             if (error != SocketError.Success)
             {
                 return ValueTask.FromException(new SocketException((int)error));
             }
             span = span[sent..];
+            if (!span.IsEmpty)
+            {
+                // A blocking send returns early when its SO_SNDTIMEO ran out, or when a signal came (the
+                // runtime uses some): give it what is left of the allowance, if anything is.
+                if (deadline.MillisecondsLeft <= 0)
+                {
+                    return ValueTask.FromException(new TimeoutException("The client took the response slower than the minimum response data rate."));
+                }
+                ArmSendTimeout(TimeSpan.FromMilliseconds(deadline.MillisecondsLeft));
+            }
         }
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A blocking socket does not fill up this way; if it turns out non-blocking, waits for it to
-    /// become writable.</summary>
-    protected override ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left)
+    /// <inheritdoc/>
+    protected override void ArmSendTimeout(TimeSpan allowed)
     {
-        Socket.Poll(-1, SelectMode.SelectWrite);
+        var ms = Milliseconds(allowed);
+        if (ms != _sendTimeoutMs)
+        {
+            Socket.SendTimeout = ms;
+            _sendTimeoutMs = ms;
+        }
+    }
+
+    /// <summary>A blocking sendfile(2) says EAGAIN when its SO_SNDTIMEO ran out with nothing sent; if the
+    /// socket turns out non-blocking, waits for it to become writable, within what is left of the allowance.</summary>
+    protected override ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left, SendDeadline deadline)
+    {
+        var ms = deadline.MillisecondsLeft;
+        var microseconds = ms == long.MaxValue ? -1 : (int)Math.Clamp(ms * 1000, 0, int.MaxValue);
+        if (!Socket.Poll(microseconds, SelectMode.SelectWrite))
+        {
+            deadline.ThrowIfPassed();
+        }
         return ValueTask.FromResult(0L);
     }
+
+    // Socket timeouts in milliseconds: 0 means forever, anything else at least 1.
+    private static int Milliseconds(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
 }

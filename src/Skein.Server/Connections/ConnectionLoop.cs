@@ -44,7 +44,7 @@ public sealed class ConnectionLoop : IDisposable
         _options = server.Options;
         _log = server.Log;
         _http = new Http1Connection(_options.Limits, server.Time);
-        _body = new RequestBodyStream(transport, _http, _options.BodyReadTimeout);
+        _body = new RequestBodyStream(transport, _http, _options.BodyReadTimeout, _options.MinRequestBodyDataRate, server.Time);
         _writer = new ResponseWriter(transport, _http, _log);
         _headStarted = server.Time.GetTimestamp();
     }
@@ -130,11 +130,16 @@ public sealed class ConnectionLoop : IDisposable
 
     // Step 1 (Go's readRequest): waits for a complete request head, under the keep-alive timeout while the
     // connection is idle and the header timeout once a byte of the head arrived (from the accept, for the
-    // first request). False when the connection ends instead: closed between requests, timed out, or
-    // closed by shutdown while idle. Throws HttpProtocolException for a head the core rejects.
+    // first request; from now, for a pipelined one). False when the connection ends instead: closed between
+    // requests, idle too long, or closed by shutdown while idle. Throws HttpProtocolException for a head the
+    // core rejects, or that did not arrive within the header timeout (408, as Kestrel answers).
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
         var started = _requests == 0 || !_transport.Received.IsEmpty;
+        if (_requests > 0 && started)
+        {
+            _headStarted = _server.Time.GetTimestamp(); // a pipelined head: the clock starts when we read it
+        }
         while (true)
         {
             if (!_transport.Received.IsEmpty)
@@ -151,26 +156,24 @@ public sealed class ConnectionLoop : IDisposable
             {
                 throw new HttpProtocolException(RejectReason.HeadersTooLarge, "the head does not fit the input buffer");
             }
-            TimeSpan timeout;
-            if (started)
-            {
-                timeout = _options.HeaderTimeout - _server.Time.GetElapsedTime(_headStarted);
-                if (timeout <= TimeSpan.Zero)
-                {
-                    throw new TimeoutException();
-                }
-            }
-            else
-            {
-                timeout = _options.KeepAliveTimeout;
-            }
+            var timeout = started ? HeaderTimeLeft() : _options.KeepAliveTimeout;
             bool received;
             try
             {
+                if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+                {
+                    throw new TimeoutException(); // the header deadline passed while parsing what had arrived
+                }
                 received = await _transport.ReceiveAsync(timeout);
             }
             catch (TimeoutException)
             {
+                if (_http.IsRequestInProgress)
+                {
+                    throw new HttpProtocolException(RejectReason.RequestTimeout, "the request head did not arrive within the header timeout");
+                }
+                // Nothing of a request arrived (a fresh connection that never spoke, or an idle keep-alive
+                // one): there is nothing to answer, so close quietly, as Kestrel and nginx do.
                 ServerLog.TimedOut(_log, started ? "a request head (header timeout)" : "the next request (keep-alive timeout)");
                 return false;
             }
@@ -196,6 +199,10 @@ public sealed class ConnectionLoop : IDisposable
         _requests++;
         return true;
     }
+
+    private TimeSpan HeaderTimeLeft() => _options.HeaderTimeout == Timeout.InfiniteTimeSpan
+        ? Timeout.InfiniteTimeSpan
+        : _options.HeaderTimeout - _server.Time.GetElapsedTime(_headStarted);
 
     // Step 2 (Go's serverHandler.ServeHTTP): runs the handler on the parsed head. A handler that throws
     // gets a 500; null when it was cancelled because its client went away or the shutdown deadline passed. A stream body's first piece is read here,
@@ -301,10 +308,7 @@ public sealed class ConnectionLoop : IDisposable
         switch (_body.Failure)
         {
             case HttpProtocolException rejected:
-                throw rejected; // answered once, then closed
-            case TimeoutException:
-                ServerLog.TimedOut(_log, "the request body (body read timeout)");
-                return Next.Drop;
+                throw rejected; // answered once (a malformed body, or a 408 for a slow one), then closed
             case not null:
                 ServerLog.ConnectionLost(_log, _body.Failure.Message);
                 return Next.Drop;
@@ -366,7 +370,9 @@ public sealed class ConnectionLoop : IDisposable
         {
             _http.WriteRejection(_transport.Output, error);
             await _transport.FlushAsync();
-            await _transport.CloseAsync(linger: true);
+            // Lingering protects the answer from a reset while the client is still sending; a client that
+            // timed out is slow by definition, and is not worth holding a thread or process for.
+            await _transport.CloseAsync(linger: error.Reason != RejectReason.RequestTimeout);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {

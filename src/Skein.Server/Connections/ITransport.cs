@@ -11,6 +11,10 @@ namespace Skein.Server.Connections;
 /// <see cref="Received"/> until consumed; response bytes are written to <see cref="Output"/> and sent by
 /// <see cref="FlushAsync"/>. The blocking implementation returns already-completed tasks; the async one
 /// truly awaits, resuming on the caller's synchronization context (the event loop).
+/// Every send (<see cref="FlushAsync"/>, <see cref="SendAsync"/>, <see cref="SendFileAsync"/>) is bounded by
+/// the minimum response data rate the transport was made with: a send of n bytes that waits longer than
+/// <see cref="MinDataRate.TimeAllowed"/>(n) for the client throws <see cref="TimeoutException"/>, after
+/// which the connection is only fit to be dropped (a client that stops reading cannot hold it forever).
 /// </summary>
 public interface ITransport : IDisposable
 {

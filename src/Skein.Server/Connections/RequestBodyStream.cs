@@ -1,6 +1,7 @@
 // The request body as the handler reads it: a read-only Stream the ConnectionLoop fills from the transport
-// through the core's body decoder, sending 100 Continue on the first read when the client asked for it.
-// It is not a buffer of the whole body and it does not parse framing itself (the core does).
+// through the core's body decoder, sending 100 Continue on the first read when the client asked for it, and
+// enforcing the body timeout and the minimum body data rate (a body too slow is a 408 rejection). It is not
+// a buffer of the whole body and it does not parse framing itself (the core does).
 using System.Buffers;
 using Skein.Http;
 
@@ -10,13 +11,15 @@ namespace Skein.Server.Connections;
 /// One per connection, reused for each request. Reads are asynchronous only (as Kestrel's default
 /// <c>AllowSynchronousIO = false</c>): a synchronous read on an event loop would block it for the client.
 /// </summary>
-internal sealed class RequestBodyStream(ITransport transport, Http1Connection http, TimeSpan readTimeout) : Stream
+internal sealed class RequestBodyStream(ITransport transport, Http1Connection http, TimeSpan readTimeout, MinDataRate? minRate, TimeProvider time) : Stream
 {
     private ReadOnlySequence<byte> _pending;
     private bool _complete = true;
     private bool _expectContinue;
     private long _read;
     private long _declaredLength;
+    private long _received;   // body bytes decoded so far (for the minimum data rate)
+    private TimeSpan _waited; // time spent waiting for them
 
     /// <summary>True once the whole body has been read (or there was none).</summary>
     public bool IsComplete => _complete;
@@ -38,6 +41,8 @@ internal sealed class RequestBodyStream(ITransport transport, Http1Connection ht
     {
         _pending = default;
         _read = 0;
+        _received = 0;
+        _waited = TimeSpan.Zero;
         Failure = null;
         ContinueSent = false;
         Touched = false;
@@ -146,6 +151,7 @@ internal sealed class RequestBodyStream(ITransport transport, Http1Connection ht
                     case BodyReadStatus.Data when !data.IsEmpty:
                         // `data` stays valid until the next receive, which happens only after it is taken.
                         _pending = data;
+                        _received += data.Length;
                         return TakePending(buffer.Span);
                     case BodyReadStatus.End:
                         _complete = true;
@@ -155,7 +161,7 @@ internal sealed class RequestBodyStream(ITransport transport, Http1Connection ht
                 {
                     throw new HttpProtocolException(RejectReason.InvalidChunk, "chunk framing does not fit the input buffer");
                 }
-                if (!await transport.ReceiveAsync(readTimeout))
+                if (!await ReceiveAsync())
                 {
                     http.OnInputEnded(); // mid-body: throws UnexpectedEndOfInput
                     throw new HttpProtocolException(RejectReason.UnexpectedEndOfInput);
@@ -168,6 +174,45 @@ internal sealed class RequestBodyStream(ITransport transport, Http1Connection ht
             throw;
         }
     }
+
+    // Waits for more body bytes. The body timeout bounds each wait; the minimum data rate bounds the time
+    // spent waiting for this body in all (time the handler spends elsewhere does not count, as in Kestrel).
+    // Either one passing is a 408: the client was too slow, and nothing of a response has been sent.
+    private async ValueTask<bool> ReceiveAsync()
+    {
+        var timeout = readTimeout;
+        var rateBound = false;
+        if (minRate is { } rate)
+        {
+            var left = rate.TimeAllowed(_received) - _waited;
+            if (left <= TimeSpan.Zero)
+            {
+                throw TooSlow(rate);
+            }
+            if (timeout == Timeout.InfiniteTimeSpan || left < timeout)
+            {
+                (timeout, rateBound) = (left, true);
+            }
+        }
+        var started = time.GetTimestamp();
+        try
+        {
+            return await transport.ReceiveAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw rateBound
+                ? TooSlow(minRate!.Value)
+                : new HttpProtocolException(RejectReason.RequestTimeout, "the request body stalled (body timeout)");
+        }
+        finally
+        {
+            _waited += time.GetElapsedTime(started);
+        }
+    }
+
+    private HttpProtocolException TooSlow(MinDataRate rate)
+        => new(RejectReason.RequestTimeout, $"the request body came slower than {rate.BytesPerSecond} bytes/s ({_received} bytes in {_waited.TotalSeconds:0.0} s)");
 
     private int TakePending(Span<byte> destination)
     {

@@ -26,8 +26,8 @@ internal sealed class ResponseWriter(ITransport transport, Http1Connection http,
     }
 
     /// <summary>Writes the head and the body. Returns the body bytes sent, or -1 when the body failed after
-    /// the head went out (the connection must then be aborted: its framing can no longer be completed).
-    /// Throws <see cref="SocketException"/> or <see cref="ObjectDisposedException"/> when the connection is lost.</summary>
+    /// the head went out or the client took it too slowly (the connection must then be aborted: its framing
+    /// can no longer be completed). Throws <see cref="SocketException"/> or <see cref="ObjectDisposedException"/> when the connection is lost.</summary>
     public async ValueTask<long> WriteAsync(HttpResponse response, BodyPrefix prefix, bool close, CancellationToken aborted)
     {
         var content = response.Body;
@@ -78,6 +78,11 @@ internal sealed class ResponseWriter(ITransport transport, Http1Connection http,
                 default:
                     throw new NotSupportedException($"Unknown response body {content.GetType().Name}.");
             }
+        }
+        catch (TimeoutException)
+        {
+            ServerLog.TimedOut(log, "the client to take the response (minimum response data rate)");
+            return -1;
         }
         catch (Exception e) when (e is not (SocketException or ObjectDisposedException))
         {

@@ -1,5 +1,6 @@
-// What both socket transports share: the input buffer (grown, compacted and parsed in place) and the
-// output buffer. Subclasses supply only the waiting: a blocking thread or an async completion.
+// What both socket transports share: the input buffer (grown, compacted and parsed in place), the output
+// buffer, and the minimum response data rate every send is held to. Subclasses supply only the waiting: a
+// blocking thread or an async completion.
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
@@ -19,14 +20,17 @@ public abstract class SocketTransport : ITransport
     /// <summary>Pieces in which a file is copied when it cannot go zero-copy: bounded memory per connection.</summary>
     protected const int CopyChunkSize = 64 * 1024;
 
-    // Most bytes one sendfile(2) call is asked for (Linux sends at most 0x7ffff000 per call anyway).
+    // Most bytes one sendfile(2) call is asked for (Linux sends at most 0x7ffff000 per call anyway); under a
+    // minimum data rate, less, so that each call's allowance (bytes / rate) stays within reason.
     private const long MaxSendFileBytes = 1L << 30;
+    private const long RatedSendFileBytes = 4L << 20;
 
     // Lingering close (nginx lingering_close): read and discard for at most this long, this much.
     private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(2);
     private const int LingerBytes = 1024 * 1024;
 
     private readonly int _maxInput;
+    private readonly MinDataRate? _minSendRate;
     private readonly OutputBuffer _output = new();
     private byte[] _input = [];
     private int _start;
@@ -34,12 +38,14 @@ public abstract class SocketTransport : ITransport
     private bool _receiving; // a receive is filling the input buffer: it must not be released meanwhile
     private bool _disposed;
 
-    /// <summary>Wraps <paramref name="socket"/>; the input buffer never grows past <paramref name="maxInputBytes"/>.</summary>
-    protected SocketTransport(Socket socket, int maxInputBytes)
+    /// <summary>Wraps <paramref name="socket"/>; the input buffer never grows past <paramref name="maxInputBytes"/>,
+    /// and a send of n bytes may wait <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).</summary>
+    protected SocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate)
     {
         ArgumentNullException.ThrowIfNull(socket);
         Socket = socket;
         _maxInput = Math.Max(maxInputBytes, InitialInputSize);
+        _minSendRate = minSendRate;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
     }
 
@@ -60,6 +66,12 @@ public abstract class SocketTransport : ITransport
 
     /// <inheritdoc/>
     public int PendingOutput => _output.WrittenCount;
+
+    /// <summary>How long sending <paramref name="bytes"/> may wait for the client (the minimum response data
+    /// rate), rounded up to whole seconds so that a socket timeout rarely needs changing;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> when there is no such rule.</summary>
+    protected TimeSpan SendTimeAllowed(long bytes)
+        => _minSendRate is { } rate ? TimeSpan.FromSeconds(Math.Ceiling(rate.TimeAllowed(bytes).TotalSeconds)) : Timeout.InfiniteTimeSpan;
 
     /// <summary>The pending output, for subclasses sending it.</summary>
     protected ReadOnlyMemory<byte> PendingBytes => _output.WrittenMemory;
@@ -132,11 +144,18 @@ public abstract class SocketTransport : ITransport
         await FlushAsync();
         var position = offset;
         var end = offset + length;
+        var pieceLimit = _minSendRate is null ? MaxSendFileBytes : RatedSendFileBytes;
         while (position < end)
         {
-            var sent = SendFileOnce(file, ref position, end - position, out var errno);
+            var piece = Math.Min(end - position, pieceLimit);
+            var deadline = StartSend(piece);
+            var sent = SendFileOnce(file, ref position, piece, out var errno);
             if (sent > 0)
             {
+                if (sent < piece)
+                {
+                    deadline.ThrowIfPassed(); // a blocking sendfile returns early when its time ran out
+                }
                 continue;
             }
             if (sent == 0)
@@ -145,7 +164,7 @@ public abstract class SocketTransport : ITransport
             }
             if (errno == SendFileSyscall.EAGAIN)
             {
-                position += await WhenSendBufferFullAsync(file, position, end - position);
+                position += await WhenSendBufferFullAsync(file, position, end - position, deadline);
             }
             else if (errno != SendFileSyscall.EINTR)
             {
@@ -167,10 +186,42 @@ public abstract class SocketTransport : ITransport
         }
     }
 
-    /// <summary>Called when sendfile(2) found the socket's send buffer full (a non-blocking socket): waits
-    /// until the client has taken some of it, and may send a piece of the file itself meanwhile. Returns the
-    /// bytes of the file it sent (0 if it only waited).</summary>
-    protected abstract ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left);
+    /// <summary>Called when sendfile(2) found the socket's send buffer full (a non-blocking socket, or a
+    /// blocking one whose send timeout ran out): waits until the client has taken some of it, within
+    /// <paramref name="deadline"/>, and may send a piece of the file itself meanwhile. Returns the bytes of
+    /// the file it sent (0 if it only waited); <see cref="TimeoutException"/> when the client is too slow.</summary>
+    protected abstract ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left, SendDeadline deadline);
+
+    /// <summary>Gives the socket its send timeout for a send that may wait <paramref name="allowed"/> (a
+    /// blocking socket's SO_SNDTIMEO); does nothing where timeouts are kept otherwise.</summary>
+    protected virtual void ArmSendTimeout(TimeSpan allowed)
+    {
+    }
+
+    /// <summary>Starts a send of <paramref name="bytes"/>: arms the socket's timeout and returns when the
+    /// send must be over.</summary>
+    protected SendDeadline StartSend(long bytes)
+    {
+        var allowed = SendTimeAllowed(bytes);
+        ArmSendTimeout(allowed);
+        return new SendDeadline(allowed == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)allowed.TotalMilliseconds);
+    }
+
+    /// <summary>When a send must be over (<see cref="Environment.TickCount64"/>), or never.</summary>
+    protected readonly record struct SendDeadline(long End)
+    {
+        /// <summary>Milliseconds left; <see cref="long.MaxValue"/> for never.</summary>
+        public long MillisecondsLeft => End == long.MaxValue ? long.MaxValue : End - Environment.TickCount64;
+
+        /// <summary>Throws <see cref="TimeoutException"/> once the time is over.</summary>
+        public void ThrowIfPassed()
+        {
+            if (MillisecondsLeft <= 0)
+            {
+                throw new TimeoutException("The client took the response slower than the minimum response data rate.");
+            }
+        }
+    }
 
     // One sendfile(2) call: bytes sent (position advanced), 0 at the file's end, -1 with errno.
     private long SendFileOnce(SafeFileHandle file, ref long position, long left, out int errno)
@@ -253,7 +304,8 @@ public abstract class SocketTransport : ITransport
     /// <summary>Receives into <paramref name="buffer"/>; 0 at end of input; <see cref="TimeoutException"/> on timeout.</summary>
     protected abstract ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout);
 
-    /// <summary>Sends all of <paramref name="data"/>.</summary>
+    /// <summary>Sends all of <paramref name="data"/>; <see cref="TimeoutException"/> when it takes longer than
+    /// <see cref="SendTimeAllowed"/> allows.</summary>
     protected abstract ValueTask SendCoreAsync(ReadOnlyMemory<byte> data);
 
     private async ValueTask LingerAsync()

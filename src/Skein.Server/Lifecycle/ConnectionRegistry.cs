@@ -6,8 +6,9 @@ using System.Net.Sockets;
 
 namespace Skein.Server.Lifecycle;
 
-/// <summary>Tracks open connections (New, Active, Idle) and enforces <see cref="ServerOptions.MaxConnections"/>.</summary>
-public sealed class ConnectionRegistry(int maxConnections) : IDisposable
+/// <summary>Tracks open connections (New, Active, Idle) and enforces <see cref="ServerOptions.MaxConnections"/>
+/// and the limit the process's file descriptors impose (<paramref name="descriptors"/>, when given).</summary>
+public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? descriptors = null) : IDisposable
 {
     private readonly ConcurrentDictionary<long, Connection> _open = new();
     private readonly ManualResetEventSlim _empty = new(initialState: true);
@@ -25,13 +26,16 @@ public sealed class ConnectionRegistry(int maxConnections) : IDisposable
     /// <summary>Connections registered since start.</summary>
     public long TotalAccepted => Interlocked.Read(ref _lastId);
 
-    /// <summary>Registers <paramref name="socket"/> as a New connection; null when the limit is reached
+    /// <summary>True when the file descriptor budget, not <see cref="MaxConnections"/>, is what is full.</summary>
+    public bool IsOutOfDescriptors => descriptors is not null && Count >= descriptors.MaxConnections;
+
+    /// <summary>Registers <paramref name="socket"/> as a New connection; null when a limit is reached
     /// (the caller answers 503 and closes it).</summary>
     public Connection? TryRegister(Socket socket)
     {
         lock (_gate)
         {
-            if (_count >= MaxConnections)
+            if (_count >= MaxConnections || (descriptors is not null && _count >= descriptors.MaxConnections))
             {
                 return null;
             }

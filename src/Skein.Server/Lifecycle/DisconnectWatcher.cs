@@ -29,6 +29,7 @@ public sealed class DisconnectWatcher(ILogger log) : IDisposable
     private SafeFileHandle? _wake;
     private Thread? _thread;
     private bool _disposed;
+    private bool _warned;
 
     /// <summary>Connections watched now.</summary>
     public int Count => _watched.Count;
@@ -107,14 +108,20 @@ public sealed class DisconnectWatcher(ILogger log) : IDisposable
             }
             var epoll = new SafeFileHandle(Epoll.Create(Epoll.EPOLL_CLOEXEC), ownsHandle: true);
             var wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC), ownsHandle: true);
-            if (epoll.IsInvalid || wake.IsInvalid)
-            {
-                throw new IOException($"epoll_create1 or eventfd failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-            }
             var wakeEvent = new Epoll.Event { Events = Epoll.EPOLLIN, Data = WakeCookie };
-            if (Epoll.Control((int)epoll.DangerousGetHandle(), Epoll.EPOLL_CTL_ADD, (int)wake.DangerousGetHandle(), ref wakeEvent) != 0)
+            if (epoll.IsInvalid || wake.IsInvalid
+                || Epoll.Control((int)epoll.DangerousGetHandle(), Epoll.EPOLL_CTL_ADD, (int)wake.DangerousGetHandle(), ref wakeEvent) != 0)
             {
-                throw new IOException($"epoll_ctl failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                // Out of descriptors, most likely: this request goes unwatched, the next one tries again.
+                var error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+                epoll.Dispose();
+                wake.Dispose();
+                if (!_warned)
+                {
+                    _warned = true;
+                    ServerLog.WatcherFailed(log, error);
+                }
+                return null;
             }
             (_epoll, _wake) = (epoll, wake);
             var thread = new Thread(Run) { Name = "disconnect-watcher", IsBackground = true };

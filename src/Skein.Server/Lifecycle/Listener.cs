@@ -20,6 +20,8 @@ public sealed class Listener : IDisposable
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
     private bool _shared;
+    private int _failures;       // consecutive failed accepts (one burst); touched by the accepting thread only
+    private long _failingSince;
 
     private Listener(Socket socket, ILogger? log)
     {
@@ -80,10 +82,13 @@ public sealed class Listener : IDisposable
 
     /// <summary>
     /// Blocks until a connection arrives and returns true with it; returns false once the listener is
-    /// stopped. Transient errors (out of file descriptors, a connection reset before accept) back off
-    /// 5 ms doubling to 1 s, as Go's <c>net/http</c> does, instead of spinning.
+    /// stopped. A connection its client abandoned before the accept is skipped. Other failures (out of file
+    /// descriptors: EMFILE, ENFILE; out of memory: ENOBUFS) are transient: it backs off 5 ms doubling to
+    /// 1 s, as Go's <c>net/http</c> does, instead of spinning, logs once when such a burst begins and once
+    /// when accepting resumes, and keeps trying until it does. <paramref name="onOutOfDescriptors"/> runs when
+    /// a failure is for lack of file descriptors (EMFILE, ENFILE), before the back-off.
     /// </summary>
-    public bool TryAccept(out Socket socket)
+    public bool TryAccept(out Socket socket, Action? onOutOfDescriptors = null)
     {
         var backoff = TimeSpan.Zero;
         while (!_stopped)
@@ -92,6 +97,7 @@ public sealed class Listener : IDisposable
             {
                 socket = Socket.Accept();
                 socket.NoDelay = true;
+                EndBurst();
                 return true;
             }
             catch (ObjectDisposedException)
@@ -102,12 +108,24 @@ public sealed class Listener : IDisposable
             {
                 break;
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                // The client gave up between its SYN and our accept: nothing to do, accept the next one.
+            }
             catch (SocketException e)
             {
-                backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                if (_log is not null)
+                if (e.SocketErrorCode == SocketError.TooManyOpenSockets)
                 {
-                    ServerLog.AcceptFailed(_log, e.SocketErrorCode, backoff.TotalMilliseconds);
+                    onOutOfDescriptors?.Invoke();
+                }
+                backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                if (_failures++ == 0)
+                {
+                    _failingSince = Environment.TickCount64;
+                    if (_log is not null)
+                    {
+                        ServerLog.AcceptFailed(_log, e.SocketErrorCode, FirstBackoff.TotalMilliseconds, MaxBackoff.TotalMilliseconds);
+                    }
                 }
                 _stoppedEvent.Wait(backoff); // sleep, but wake at once when stopped
             }
@@ -116,35 +134,18 @@ public sealed class Listener : IDisposable
         return false;
     }
 
-    /// <summary>Asynchronous accept for event-loop code; null once the listener is stopped.</summary>
-    public async ValueTask<Socket?> AcceptAsync(CancellationToken cancellationToken)
+    // A burst of failed accepts ended with a successful one: say so, once.
+    private void EndBurst()
     {
-        while (!_stopped)
+        if (_failures == 0)
         {
-            try
-            {
-                var socket = await Socket.AcceptAsync(cancellationToken);
-                socket.NoDelay = true;
-                return socket;
-            }
-            catch (ObjectDisposedException)
-            {
-                return null;
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-            catch (SocketException e) when (_stopped || e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument)
-            {
-                return null;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
-            {
-                // The client gave up between SYN and accept: nothing to do, accept the next one.
-            }
+            return;
         }
-        return null;
+        if (_log is not null)
+        {
+            ServerLog.AcceptResumed(_log, _failures, (Environment.TickCount64 - _failingSince) / 1000.0);
+        }
+        _failures = 0;
     }
 
     /// <summary>Stops accepting: closes the socket, which wakes blocked accepts. Idempotent.</summary>

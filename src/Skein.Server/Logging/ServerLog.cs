@@ -42,8 +42,11 @@ public static partial class ServerLog
     [LoggerMessage(6, LogLevel.Warning, "Second {Signal}: exiting now")]
     public static partial void ForcedExit(ILogger logger, string signal);
 
-    [LoggerMessage(10, LogLevel.Warning, "accept failed ({Error}); retrying in {DelayMs} ms")]
-    public static partial void AcceptFailed(ILogger logger, SocketError error, double delayMs);
+    [LoggerMessage(10, LogLevel.Warning, "accept failed ({Error}); retrying every {FirstMs} ms doubling to {MaxMs} ms, quietly until it works again")]
+    public static partial void AcceptFailed(ILogger logger, SocketError error, double firstMs, double maxMs);
+
+    [LoggerMessage(12, LogLevel.Warning, "Accepting again after {Failures} failed accept(s) over {Seconds:0.0} s")]
+    public static partial void AcceptResumed(ILogger logger, int failures, double seconds);
 
     [LoggerMessage(11, LogLevel.Warning, "Refused a connection from {Remote} with 503: {Reason}")]
     public static partial void Refused(ILogger logger, EndPoint? remote, string reason);
@@ -81,7 +84,7 @@ public static partial class ServerLog
     [LoggerMessage(32, LogLevel.Debug, "Connection {Id}: the client went away while its request was in progress; cancelling it")]
     public static partial void ClientWentAway(ILogger logger, long id);
 
-    [LoggerMessage(33, LogLevel.Error, "The disconnect watcher stopped: {Error}; abandoned requests are no longer noticed")]
+    [LoggerMessage(33, LogLevel.Warning, "The disconnect watcher is not running ({Error}): a client hanging up during a long request is noticed only when its response is written")]
     public static partial void WatcherFailed(ILogger logger, string error);
 
     [LoggerMessage(30, LogLevel.Error, "Work on event loop {Loop} failed")]

@@ -1,5 +1,5 @@
-// Timeouts and limits as a client experiences them: slow heads are cut off, idle connections closed,
-// slow bodies abandoned, connections beyond the limit and beyond a full thread-pool queue refused with 503,
+// Timeouts and limits as a client experiences them: slow heads and slow bodies are answered 408 and closed,
+// idle connections closed quietly, a client that stops reading its response dropped, connections beyond the limit and beyond a full thread-pool queue refused with 503,
 // and a thread-per-connection server keeps serving while 200 slow clients trickle bytes.
 using Skein.Server.Models;
 using Skein.Testing;
@@ -17,12 +17,26 @@ public sealed class TimeoutAndLimitTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Models))]
-    public async Task A_head_not_finished_within_the_header_timeout_is_cut_off(ConcurrencyModel model)
+    public async Task A_head_not_finished_within_the_header_timeout_gets_408_and_is_closed(ConcurrencyModel model)
     {
         await using var server = InProcessModels.Start(model, _handler, o => o with { HeaderTimeout = TimeSpan.FromSeconds(1) });
         using var client = await RawClient.ConnectAsync(server.Port);
         await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n");
+        var response = await client.ReadResponseAsync(timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal(408, response.Status);
+        Assert.True(response.ConnectionClose);
         Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task A_connection_that_never_sends_is_closed_without_an_answer(ConcurrencyModel model)
+    {
+        await using var server = InProcessModels.Start(model, _handler, o => o with { HeaderTimeout = TimeSpan.FromSeconds(1) });
+        using var client = await RawClient.ConnectAsync(server.Port);
+        var buffer = new byte[256];
+        var read = await client.Socket.ReceiveAsync(buffer).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, read); // closed, nothing said: there was no request to answer
     }
 
     [Theory]
@@ -38,12 +52,62 @@ public sealed class TimeoutAndLimitTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Models))]
-    public async Task A_body_that_stops_arriving_is_abandoned_after_the_body_timeout(ConcurrencyModel model)
+    public async Task A_body_that_stops_arriving_gets_408_after_the_body_timeout(ConcurrencyModel model)
     {
         await using var server = InProcessModels.Start(model, _handler, o => o with { BodyReadTimeout = TimeSpan.FromSeconds(1) });
         using var client = await RawClient.ConnectAsync(server.Port);
         await client.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+        var response = await client.ReadResponseAsync(timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal(408, response.Status);
+        Assert.True(response.ConnectionClose);
         Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task A_body_trickling_below_the_minimum_rate_gets_408(ConcurrencyModel model)
+    {
+        // Each byte comes well within the body timeout, but at 5 bytes/s the body is far below 100 bytes/s.
+        await using var server = InProcessModels.Start(model, _handler, o => o with
+        {
+            BodyReadTimeout = TimeSpan.FromSeconds(60),
+            MinRequestBodyDataRate = new MinDataRate(100, TimeSpan.FromSeconds(1)),
+        });
+        using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+        var answer = client.ReadResponseAsync(timeout: TimeSpan.FromSeconds(20));
+        while (!answer.IsCompleted)
+        {
+            try
+            {
+                await client.SendAsync("b");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                break; // the server closed: its answer is on the way
+            }
+            await Task.WhenAny(answer, Task.Delay(200)); // the trickle's pace: the behaviour under test
+        }
+        var response = await answer;
+        Assert.Equal(408, response.Status);
+        Assert.True(response.ConnectionClose);
+    }
+
+    [Theory]
+    [InlineData("/big?mb=64")]
+    [InlineData("/big-file")]
+    public async Task Under_single_a_client_that_stops_reading_is_dropped_and_the_next_client_served(string path)
+    {
+        // 16 MB/s after 1 s: a 64 KiB piece may wait 1 s, the whole 32 MiB file 2 s; the stuck client blocks
+        // the server once the kernel buffers between them are full.
+        await using var server = InProcessModels.Start(ConcurrencyModel.Single, _handler, o => o with
+        {
+            MinResponseDataRate = new MinDataRate(16 * 1024 * 1024, TimeSpan.FromSeconds(1)),
+        });
+        using var stuck = await RawClient.ConnectAsync(server.Port);
+        await stuck.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"); // and never reads
+        var next = await RawClient.GetAsync(server.Port, "/", TimeSpan.FromSeconds(30));
+        Assert.Equal(200, next.Status);
     }
 
     [Theory]

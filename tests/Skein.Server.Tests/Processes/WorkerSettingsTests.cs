@@ -70,6 +70,7 @@ public sealed class WorkerSettingsTests
             double d => d + 0.5,
             bool b => !b,
             TimeSpan t => t + TimeSpan.FromSeconds(3),
+            MinDataRate r => new MinDataRate(r.BytesPerSecond + 0.5, r.GracePeriod + TimeSpan.FromSeconds(3)),
             _ when type == typeof(string) => "value-of-" + name,
             Enum e => Enum.GetValues(type).Cast<object>().Last(v => !v.Equals(e)),
             _ when type.IsClass && type.GetMethod("<Clone>$") is not null => NonDefaultRecord(type, current),
