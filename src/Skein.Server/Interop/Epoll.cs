@@ -32,9 +32,6 @@ internal static partial class Epoll
     /// <summary>Report once, then disarm until re-armed or removed.</summary>
     public const uint EPOLLONESHOT = 1u << 30;
 
-    /// <summary>errno: interrupted by a signal; try again.</summary>
-    public const int EINTR = 4;
-
     /// <summary>eventfd: close on exec.</summary>
     public const int EFD_CLOEXEC = 0x80000;
 
@@ -50,22 +47,22 @@ internal static partial class Epoll
     }
 
     /// <summary><c>int epoll_create1(int flags)</c>.</summary>
-    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    [LibraryImport(Libc.Name, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int Create(int flags);
 
     /// <summary><c>int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)</c>.</summary>
-    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    [LibraryImport(Libc.Name, EntryPoint = "epoll_ctl", SetLastError = true)]
     public static partial int Control(int epfd, int op, int fd, ref Event e);
 
     /// <summary><c>int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)</c>.</summary>
-    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    [LibraryImport(Libc.Name, EntryPoint = "epoll_wait", SetLastError = true)]
     public static unsafe partial int Wait(int epfd, Event* events, int maxEvents, int timeout);
 
     /// <summary><c>int eventfd(unsigned int initval, int flags)</c>.</summary>
-    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    [LibraryImport(Libc.Name, EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initialValue, int flags);
 
     /// <summary><c>ssize_t write(int fd, const void *buf, size_t count)</c> of one u64: signals an eventfd.</summary>
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    [LibraryImport(Libc.Name, EntryPoint = "write", SetLastError = true)]
     public static partial nint Signal(int fd, ref ulong value, nuint count);
 }

@@ -165,7 +165,7 @@ public sealed class DisconnectWatcher(ILogger log) : IDisposable
             if (count < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Epoll.EINTR)
+                if (errno == Errno.EINTR)
                 {
                     continue;
                 }
