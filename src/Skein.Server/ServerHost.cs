@@ -24,11 +24,13 @@ public static class ServerHost
         ArgumentNullException.ThrowIfNull(model);
         var options = server.Options;
         var (workers, standby, whatRuns) = WhatRuns(options);
-        ServerLog.Started(server.Log, whatRuns, ModelName(options.Model), workers, standby, Environment.ProcessId,
-            listener.EndPoint.ToString(), options.Folder ?? "-");
         server.Shutdown.OnStopAccepting(listener.Stop);
+        // Signals are routed before the first line: whoever reads it (a supervisor, a test, a person) may send
+        // SIGTERM at once, and must get the graceful shutdown, not the runtime's default exit.
         using (handleSignals ? server.Shutdown.HandleSignals() : null)
         {
+            ServerLog.Started(server.Log, whatRuns, ModelName(options.Model), workers, standby, Environment.ProcessId,
+                listener.EndPoint.ToString(), options.Folder ?? "-");
             model.Run(listener, server.Shutdown.Stopping);
             // The model returns when the listener stopped: normally because shutdown was requested; if the
             // listener failed on its own, shut down the same way.
@@ -49,8 +51,8 @@ public static class ServerHost
     public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Logs the last line of a shutdown: how long it took, how many requests in flight finished and
-    /// how many were cut. A worker process calls it too, for its own connections; a process model's master
-    /// (<paramref name="servesInWorkers"/>) has none and says so.</summary>
+    /// how many were cut. A process model's master (<paramref name="servesInWorkers"/>) has no connections and
+    /// says so; its workers count theirs (<see cref="LogWorkerStopped"/>).</summary>
     public static void LogStopped(ServerContext server, bool servesInWorkers = false)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -67,6 +69,18 @@ public static class ServerHost
         else
         {
             ServerLog.Stopped(server.Log, ms, summary.Finished);
+        }
+    }
+
+    /// <summary>A worker process's account of its own connections at shutdown (its master's last line does not
+    /// count them): logged only when it had requests in flight, so an idle shutdown stays one line.</summary>
+    public static void LogWorkerStopped(ServerContext server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var summary = server.Shutdown.Summary();
+        if (summary.Finished + summary.Cut > 0)
+        {
+            ServerLog.WorkerStopped(server.Log, Environment.ProcessId, (long)summary.Elapsed.TotalMilliseconds, summary.Finished, summary.Cut);
         }
     }
 

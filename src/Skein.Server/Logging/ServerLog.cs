@@ -24,8 +24,12 @@ public static partial class ServerLog
     public static partial void StoppedCutting(ILogger logger, long elapsedMs, int finished, int cut, double deadline);
 
     /// <summary>The last line of a process model's master: its workers served (and count) the requests.</summary>
-    [LoggerMessage(8, LogLevel.Information, "Stopped in {ElapsedMs} ms: the worker processes finished or cut their own requests")]
+    [LoggerMessage(8, LogLevel.Information, "Stopped in {ElapsedMs} ms; worker processes that had requests in flight said how many finished and how many were cut")]
     public static partial void StoppedMaster(ILogger logger, long elapsedMs);
+
+    /// <summary>A worker process's last line, when it had requests in flight at the shutdown.</summary>
+    [LoggerMessage(12, LogLevel.Information, "Worker {Pid} stopped in {ElapsedMs} ms: {Finished} request(s) in flight finished, {Cut} cut at the deadline")]
+    public static partial void WorkerStopped(ILogger logger, int pid, long elapsedMs, int finished, int cut);
 
     [LoggerMessage(9, LogLevel.Warning, "Some threads or processes had not finished {Seconds} s after the connections closed")]
     public static partial void NotJoined(ILogger logger, double seconds);

@@ -112,6 +112,7 @@ public sealed class ProcessWorker
         model.Run(listener, Server.Shutdown.Stopping);
         Server.Shutdown.RequestStop("the listener stopped");
         Server.Shutdown.WaitForConnections();
+        ServerHost.LogWorkerStopped(Server);
         model.Join(TimeSpan.FromSeconds(5));
         (model as IDisposable)?.Dispose();
         return 0;

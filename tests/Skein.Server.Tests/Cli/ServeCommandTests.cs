@@ -84,6 +84,20 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task A_worker_process_counts_the_requests_it_finished_at_shutdown()
+    {
+        await using var skein = await SkeinProcess.StartServeAsync("-m", "process-pool", "-w", "1", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v");
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // answered after 1 s, well within the 30 s deadline
+        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in the handler");
+        skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(200, (await client.ReadResponseAsync()).Status);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
+        Assert.Matches(@"Worker \d+ stopped in \d+ ms: 1 request\(s\) in flight finished, 0 cut", skein.Output);
+        Assert.Matches(@"Stopped in \d+ ms; worker processes that had requests in flight said how many", skein.Output);
+    }
+
+    [Fact]
     public async Task A_request_cut_at_the_shutdown_deadline_is_counted_in_the_last_line()
     {
         await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v", "--shutdown-timeout", "200ms");
