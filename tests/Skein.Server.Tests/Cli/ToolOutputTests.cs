@@ -11,14 +11,16 @@ public sealed class ToolOutputTests(ToolOutputTests.Server server) : IClassFixtu
     [Fact]
     public async Task Bench_through_a_pipe_writes_plain_lines_and_progress_on_stderr()
     {
-        var (code, stdout, stderr) = await SkeinProcess.RunAsync(["bench", server.Url, "-d", "1500ms", "-c", "2", "-t", "1"]);
+        var (code, stdout, stderr) = await SkeinProcess.RunAsync(["bench", server.Url, "-d", "3s", "-c", "2", "-t", "1"]);
         Assert.Equal(0, code);
         Assert.StartsWith($"url: {server.Url}\n", stdout, StringComparison.Ordinal);
         Assert.Contains("\nrequests_per_second: ", stdout, StringComparison.Ordinal);
         Assert.Contains("\nlatency_ms.p99: ", stdout, StringComparison.Ordinal);
         Assert.Contains("\nerrors.total: 0\n", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', stdout + stderr);
-        Assert.Contains("progress: 1 s of 1.5 s, ", stderr, StringComparison.Ordinal);
+        // Which whole seconds get a line depends on when the progress snapshots land (late on a loaded machine);
+        // that there is one, on stderr, with the run's length, does not.
+        Assert.Matches(@"(?m)^progress: [12] s of 3 s, \d+ requests, \d+ errors$", stderr);
     }
 
     [Fact]
