@@ -1,8 +1,10 @@
 // KestrelPeer: a minimal ASP.NET Core (Kestrel) server for side-by-side measurements with Skein
 // (benchmarks/peers/compare.sh). It serves a folder with UseFileServer (default documents, ETag/Last-Modified,
-// ranges, sendfile) and the built-in endpoints the comet and /io workloads measure, with Skein's semantics:
-// /io waits one second without a thread and answers the index page; /wait is held until the next /notify and
-// answers how many that notify released; /notify answers the same number; /waiters the number parked now.
+// ranges, sendfile) and the built-in endpoints the lab's io, cpu, comet and mixed workloads measure, with Skein's
+// semantics: /io waits one second without a thread and answers the index page; /cpu counts the primes up to
+// 1,000,000 by trial division on the request's thread (Skein's own PrimeCounter, compiled in from src/) and
+// answers the index page with X-Primes; /wait is held until the next /notify and answers how many that notify
+// released; /notify answers the same number; /waiters the number parked now.
 // Nothing else: no logging, no compression. Usage: KestrelPeer --root DIR --port PORT
 // It is a benchmark peer, not part of Skein.
 using System.Globalization;
@@ -27,6 +29,15 @@ app.MapGet("/io", async (HttpContext context) =>
     await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
     context.Response.ContentType = "text/html; charset=utf-8";
     context.Response.Headers.CacheControl = "no-store";
+    context.Response.ContentLength = index.Length;
+    await context.Response.Body.WriteAsync(index, context.RequestAborted);
+});
+app.MapGet("/cpu", async (HttpContext context) =>
+{
+    var primes = Skein.App.Endpoints.PrimeCounter.CountPrimes(1_000_000);
+    context.Response.ContentType = "text/html; charset=utf-8";
+    context.Response.Headers.CacheControl = "no-store";
+    context.Response.Headers["X-Primes"] = primes.ToString(CultureInfo.InvariantCulture);
     context.Response.ContentLength = index.Length;
     await context.Response.Body.WriteAsync(index, context.RequestAborted);
 });

@@ -37,9 +37,13 @@ public sealed class AgainstSkeinTests
 
         var load = await Task.Run(() => LoadGenerator.Run(new LoadSettings
         {
-            Url = new Uri(skein.Url, "/index.html"), Connections = 4, Threads = 1, Duration = TimeSpan.FromSeconds(1),
-        })).WaitAsync(TestTimeouts.Default);
-        Assert.True(load.Requests > 10, $"{load.Requests} requests, errors {load.Errors}");
+            // How many requests fit in the run depends on the machine's load, not on the tools; that those
+            // read are read right does not. A generous per-request timeout keeps a slow answer from counting
+            // as a timeout error on a busy machine.
+            Url = new Uri(skein.Url, "/index.html"), Connections = 4, Threads = 1, Duration = TimeSpan.FromSeconds(3),
+            Timeout = TestTimeouts.Default,
+        })).WaitAsync(TestTimeouts.Default * 2);
+        Assert.True(load.Requests > 0, $"{load.Requests} requests, errors {load.Errors}");
         Assert.Equal(0, load.Errors.Total);
     }
 

@@ -2,22 +2,6 @@
 // (nginx, Kestrel), or a server already running at a URL. A description; LabServer starts and stops it.
 namespace Skein.Bench.Lab;
 
-/// <summary>What kind of server a target is.</summary>
-public enum LabTargetKind
-{
-    /// <summary><c>skein serve -c MODEL</c>, started by the lab.</summary>
-    Skein,
-
-    /// <summary>nginx from the distribution, started by the lab with the generated config.</summary>
-    Nginx,
-
-    /// <summary>The Kestrel peer app (benchmarks/KestrelPeer), started by the lab.</summary>
-    Kestrel,
-
-    /// <summary>A server already running (<c>--target NAME=URL</c>); never started or stopped.</summary>
-    External,
-}
-
 /// <summary>A server to measure.</summary>
 /// <param name="Name">Its name in the report: the model name for Skein, "nginx", "kestrel", or the user's name.</param>
 /// <param name="Kind">How it is started.</param>
