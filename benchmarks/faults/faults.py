@@ -1,0 +1,493 @@
+#!/usr/bin/env python3
+"""Faults under load (issue 10): what `skein serve` loses when things go wrong while `skein bench` runs.
+
+Usage: benchmarks/faults/faults.py [--quick] [--skein PATH] [--models M,M] [SCENARIO ...]
+
+SCENARIO (default: all, in this order), each printed as one Markdown table (docs/reliability.md reads them):
+  shutdown     SIGTERM to the server halfway through a keep-alive bench; lost = requests sent on an open
+               connection that got no response (bench's read + write + timeout errors). Refused connects after
+               the listener closed are not requests the server accepted: counted apart. Models: all but process.
+  kill-worker  kill -9 of the slot-0 worker of process-pool and hybrid (-w 2) halfway through a bench: the
+               bench's failed requests (at most that worker's connections), and the time from the kill to the
+               master's "worker N started (slot 0)" line of the replacement and to the first of its answers
+               (a probe: new connections, one request each, until one is answered by the replacement's pid).
+  kill-master  kill -9 of the master of process, process-pool and hybrid under a bench: the time until every
+               process it had started is gone, and how many are left after 10 s (must be 0).
+  emfile       async and thread-pool under RLIMIT_NOFILE 256 with a bench of 400 connections (more than the
+               descriptors): the server stays up, refuses the excess (503, or a connect error once its backlog
+               is full), then a bench of 16 connections gets only 200s.
+  slow         1,000 connections trickling a request head one byte per second while a bench sends GET / at a
+               constant 200 req/s on 4 connections: the bench's p50/p99/max and its errors, per model.
+               async and hybrid must answer (p99 <= 100 ms on a quiet machine); the bounded models answer 503
+               at once (thread-pool: 200 workers + a queue of 511 < 1,000) or, where nothing can refuse
+               (single, process-pool: one connection per worker, no thread sees the backlog), queue behind the
+               trickling clients until the header timeout (--header-timeout 5s here) drops them with 408.
+
+Everything runs on 127.0.0.1 against servers this script starts (port 0, the real port read from the first
+log line), every one stopped by its PID (SIGTERM, then SIGKILL after 10 s) and every process they started
+checked gone; bounded in time: about 4 minutes, 1.5 with --quick (shorter benches, fewer models). Exit code 1
+when a criterion fails: a lost request at shutdown, a kill-worker failure count above the connections that
+worker held, a replacement slower than 1 s, a process left behind, a server that died or did not recover.
+Figures depend on load: take them on a quiet machine (check `uptime`).
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_SKEIN = os.path.join(ROOT, "src", "Skein.Cli", "bin", "Release", "net10.0", "skein")
+ADDRESS = re.compile(r"address=http://127\.0\.0\.1:(\d+)")
+SLOT = re.compile(r"^(\S+) \w+ worker (\d+) started \(slot (\d+)\)")
+FAILED = 0
+
+
+def fail(message):
+    global FAILED
+    FAILED += 1
+    print(f"FAIL: {message}", file=sys.stderr)
+
+
+class Server:
+    """One `skein serve` child: its log lines (stderr) collected with the time each arrived."""
+
+    def __init__(self, skein, model, extra=(), nofile=None):
+        args = [skein, "serve", "-p", "0", "-m", model, "-f", os.path.join(ROOT, "www"), *extra]
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=limit)
+        self.pid = self.process.pid
+        self.lines = []
+        self.port = None
+        self._ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._ready.wait(30) or self.port is None:
+            self.stop()
+            raise RuntimeError(f"skein serve -m {model} did not start:\n" + "\n".join(l for _, l in self.lines))
+        self.warm()
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.append((time.time(), line.rstrip("\n")))
+            if self.port is None and (m := ADDRESS.search(line)):
+                self.port = int(m.group(1))
+                self._ready.set()
+        self._ready.set()
+
+    def descendants(self):
+        return descendants(self.pid)
+
+    def slots(self, after=0.0):
+        """{slot: (pid, log time)} of the workers that last took each slot, from lines seen at or after `after`."""
+        found = {}
+        for seen, line in self.lines:
+            if seen >= after and (m := SLOT.match(line)):
+                found[int(m.group(3))] = (int(m.group(2)), datetime.fromisoformat(m.group(1)).timestamp())
+        return found
+
+    def warm(self, requests=20):
+        """Waits until GET / is answered (the first worker started and JIT-compiled), then sends a few more."""
+        deadline = time.time() + 60
+        while not get_pid_answer(self.port) and time.time() < deadline:
+            time.sleep(0.1)
+        for _ in range(requests):
+            get_pid_answer(self.port)
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after 10 s; returns the exit code (None if it had to be killed)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                return self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                return None
+        return self.process.returncode
+
+
+def descendants(pid):
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                for child in f.read().split():
+                    found.append(int(child))
+                    found.extend(descendants(int(child)))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def kill_all(pids):
+    for pid in pids:
+        if alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def bench(skein, port, seconds, connections=32, rate=None, timeout="5s"):
+    """Starts `skein bench` (JSON); .result() waits for it and returns the parsed report."""
+    args = [skein, "bench", f"http://127.0.0.1:{port}/", "-c", str(connections), "-t", "1",
+            "-d", f"{seconds}s", "--timeout", timeout, "--json"]
+    if rate:
+        args += ["-R", str(rate)]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    class Running:
+        pid = process.pid
+
+        @staticmethod
+        def result():
+            out, _ = process.communicate(timeout=seconds + 60)
+            try:
+                return json.loads(out)
+            except json.JSONDecodeError:
+                return {"requests": 0, "errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0, "non_2xx": 0},
+                        "latency_ms": {}, "failed_to_run": out.strip()[:200]}
+    return Running
+
+
+def get_pid_answer(port, timeout=2.0):
+    """One GET / on a new connection; True when a 200 came back."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: faults\r\nConnection: close\r\n\r\n")
+            return s.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def probe(port, count=20, timeout=10.0):
+    """`count` GET / on new connections, one after another: ({status: n}, slowest ms); 'none' for no answer."""
+    statuses, slowest = {}, 0.0
+    for _ in range(count):
+        started = time.time()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: faults\r\nConnection: close\r\n\r\n")
+                status = s.recv(16)[9:12].decode(errors="replace") or "closed"
+        except OSError:
+            status = "none"
+        slowest = max(slowest, (time.time() - started) * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+    return ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), slowest
+
+
+def table(title, header, rows):
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+    sys.stdout.flush()
+
+
+def ms(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
+def lost(report):
+    e = report["errors"]
+    return e["read"] + e["write"] + e["timeout"]
+
+
+def scenario_shutdown(a):
+    rows = []
+    for model in a.models_shutdown:
+        server = Server(a.skein, model, ["--shutdown-timeout", "10s"])
+        load = bench(a.skein, server.port, a.bench_s)
+        time.sleep(a.bench_s / 2)
+        started = time.time()
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            code = server.process.wait(20)
+        except subprocess.TimeoutExpired:
+            code = "hung"
+        took = time.time() - started
+        report = load.result()
+        left = [p for p in server.descendants() if alive(p)]
+        server.stop()
+        kill_all(left)
+        rows.append((model, report["requests"], lost(report), report["errors"]["connect"], code,
+                     f"{took * 1000:.0f}", len(left)))
+        if lost(report) or code != 0 or left:
+            fail(f"shutdown {model}: lost {lost(report)}, exit {code}, {len(left)} processes left")
+    table("Graceful shutdown under load (SIGTERM halfway through a 32-connection keep-alive bench)",
+          ["model", "requests", "lost (read+write+timeout)", "refused connects after close", "exit code",
+           "shutdown ms", "processes left"], rows)
+
+
+def scenario_kill_worker(a):
+    rows = []
+    for model in ("process-pool", "hybrid"):
+        server = Server(a.skein, model, ["-w", "2"])
+        try:
+            while len(server.slots()) < 2 and server.process.poll() is None:
+                time.sleep(0.05)
+            load = bench(a.skein, server.port, a.bench_s)
+            time.sleep(a.bench_s / 2)
+            # The victim: the worker holding the most connections (a shared listening socket need not spread them).
+            workers = server.slots()
+            held, slot, victim = max((len(connections_of(pid, server.port)), slot, pid) for slot, (pid, _) in workers.items())
+            killed_at = time.time()
+            os.kill(victim, signal.SIGKILL)
+            # The replacement: the next worker to take the slot; then it holds a connection and a new one is answered.
+            replacement = None
+            while time.time() < killed_at + 10 and not replacement:
+                found = server.slots(after=killed_at).get(slot)
+                replacement = found if found and found[0] != victim else None
+                time.sleep(0.01)
+            answered = None
+            probes = []
+            while replacement and answered is None and time.time() < killed_at + 10 and len(probes) < 200:
+                probe = socket.create_connection(("127.0.0.1", server.port), timeout=2)
+                probes.append(probe)
+                try:
+                    probe.sendall(b"GET / HTTP/1.1\r\nHost: faults\r\n\r\n")
+                    ok = probe.recv(16).startswith(b"HTTP/1.1 200")
+                except OSError:
+                    ok = False
+                if ok and connections_of(replacement[0], server.port):
+                    answered = time.time()
+            for probe in probes:
+                probe.close()
+            report = load.result()
+            to_slot = (replacement[1] - killed_at) * 1000 if replacement else None
+            to_answer = (answered - killed_at) * 1000 if answered else None
+            rows.append((model, report["requests"], held, lost(report), report["errors"]["connect"],
+                         f"{to_slot:.0f}" if to_slot is not None else "never",
+                         f"{to_answer:.0f}" if to_answer is not None else "never"))
+            if lost(report) > max(held, 1) or to_slot is None or to_slot > 1000:
+                fail(f"kill-worker {model}: {lost(report)} failed for {held} held, replacement after {to_slot} ms")
+        finally:
+            left = server.descendants()
+            server.stop()
+            kill_all(left)
+    table("kill -9 of one worker (of 2) halfway through a 32-connection bench",
+          ["model", "requests", "connections the killed worker held", "failed requests", "refused connects",
+           "replacement in slot (ms)", "replacement answering (ms)"], rows)
+
+
+def connections_of(pid, port):
+    """Inodes of established TCP sockets on `port` that `pid` holds (from /proc: no tools needed)."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except (FileNotFoundError, PermissionError):
+        return set()
+    local = f":{port:04X}"
+    established = set()
+    for table_file in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table_file) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[1].endswith(local) and fields[3] == "01":
+                        established.add(fields[9])
+        except FileNotFoundError:
+            pass
+    return inodes & established
+
+
+def scenario_kill_master(a):
+    rows = []
+    for model in ("process", "process-pool", "hybrid"):
+        server = Server(a.skein, model, ["-w", "2"])
+        load = bench(a.skein, server.port, 4, connections=8)
+        time.sleep(2)
+        started = server.descendants()
+        killed_at = time.time()
+        os.kill(server.pid, signal.SIGKILL)
+        server.process.wait()
+        while any(alive(p) for p in started) and time.time() < killed_at + 10:
+            time.sleep(0.01)
+        gone_ms = (time.time() - killed_at) * 1000
+        left = [p for p in started if alive(p)]
+        load.result()
+        kill_all(left)
+        rows.append((model, len(started), f"{gone_ms:.0f}", len(left)))
+        if left:
+            fail(f"kill-master {model}: {len(left)} of {len(started)} processes left after 10 s")
+    table("kill -9 of the master under an 8-connection bench",
+          ["model", "processes it had started", "all gone after (ms)", "left after 10 s"], rows)
+
+
+def scenario_emfile(a):
+    rows = []
+    for model in ("async", "thread-pool"):
+        server = Server(a.skein, model, nofile=256)
+        try:
+            flood = bench(a.skein, server.port, a.bench_s / 2, connections=400, timeout="3s").result()
+            up = server.process.poll() is None
+            after = bench(a.skein, server.port, 3, connections=16).result() if up else None
+            recovered = bool(after) and after["requests"] > 0 and lost(after) + after["errors"]["non_2xx"] + after["errors"]["connect"] == 0
+            logged = sum(1 for _, line in server.lines if "accept failed" in line)
+            rows.append((model, flood["requests"], flood["errors"]["non_2xx"], flood["errors"]["connect"],
+                         lost(flood), "yes" if up else "NO", after["requests"] if after else "-",
+                         "yes" if recovered else "NO", logged))
+            if not up or not recovered:
+                fail(f"emfile {model}: up={up} recovered={recovered}")
+        finally:
+            left = server.descendants()
+            server.stop()
+            kill_all(left)
+    table("Out of descriptors: RLIMIT_NOFILE 256, 400 connections, then 16",
+          ["model", "requests (400 conns)", "503s", "connect errors", "read/write/timeout errors", "server up",
+           "requests after (16 conns)", "all 200 after", "'accept failed' log lines"], rows)
+
+
+class Tricklers:
+    """N connections each sending a never-ending request head one byte per second; replaces any the server
+    closes at the next tick (so about N stay open), and counts what the server answered them before closing."""
+    HEAD = b"GET /slow HTTP/1.1\r\nHost: faults\r\nX-Trickle: " + b"a" * 4096
+
+    def __init__(self, port, count):
+        self.port, self.count = port, count
+        self.sockets = {}
+        self.answers = {}
+        self.closed = 0
+        self.connect_errors = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self):
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect(("127.0.0.1", self.port))
+        except BlockingIOError:
+            pass
+        except OSError:
+            self.connect_errors += 1
+            s.close()
+            return
+        self.sockets[s] = 0
+
+    def start(self):
+        while len(self.sockets) < self.count:
+            self._open()
+        self._thread.start()
+        return self
+
+    def _run(self):
+        next_tick = time.time()
+        while not self._stop.is_set():
+            readable, _, _ = select.select(list(self.sockets), [], [], max(0.0, next_tick - time.time()))
+            for s in readable:
+                try:
+                    data = s.recv(64)
+                except OSError:
+                    data = b""
+                if data:
+                    status = data[9:12].decode(errors="replace")
+                    self.answers[status] = self.answers.get(status, 0) + 1
+                self.sockets.pop(s, None)
+                s.close()
+                self.closed += 1
+            if time.time() >= next_tick:
+                next_tick += 1.0
+                while len(self.sockets) < self.count and not self._stop.is_set():
+                    self._open()  # at most once a second per closed one, as a patient attacker would
+                for s, sent in list(self.sockets.items()):
+                    try:
+                        s.send(self.HEAD[sent % len(self.HEAD):][:1])
+                        self.sockets[s] = sent + 1
+                    except (BlockingIOError, OSError):
+                        pass
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        for s in self.sockets:
+            s.close()
+
+
+def scenario_slow(a):
+    rows = []
+    for model in a.models_slow:
+        server = Server(a.skein, model, ["--header-timeout", "5s"])
+        try:
+            tricklers = Tricklers(server.port, a.slow_clients).start()
+            time.sleep(2)  # every trickler connected and past its first bytes
+            report = bench(a.skein, server.port, a.bench_s, connections=4, rate=200, timeout="10s").result()
+            statuses, slowest = probe(server.port)
+            open_now = len(tricklers.sockets)
+            tricklers.stop()
+            up = server.process.poll() is None
+            lat = report["latency_ms"]
+            e = report["errors"]
+            rows.append((model, a.slow_clients, open_now, report["requests"], ms(lat.get("p50")), ms(lat.get("p99")),
+                         ms(lat.get("max")), e["non_2xx"], lost(report) + e["connect"], statuses, ms(slowest),
+                         ", ".join(f"{k}: {v}" for k, v in sorted(tricklers.answers.items())) or "-",
+                         "yes" if up else "NO"))
+            if not up:
+                fail(f"slow {model}: the server died")
+            if model in ("async", "hybrid") and (lost(report) + e["connect"] + e["non_2xx"] or report["requests"] == 0):
+                fail(f"slow {model}: the normal client was not answered: {e}")
+        finally:
+            left = server.descendants()
+            server.stop()
+            kill_all(left)
+    table(f"{a.slow_clients} connections trickling a head at 1 byte/s (header timeout 5 s) while a client sends "
+          "GET / at 200 req/s on 4 connections",
+          ["model", "tricklers", "open at the end", "bench requests", "p50 ms", "p99 ms", "max ms", "503s",
+           "errors", "20 new connections: statuses", "slowest ms", "tricklers answered before close", "server up"], rows)
+
+
+SCENARIOS = {"shutdown": scenario_shutdown, "kill-worker": scenario_kill_worker, "kill-master": scenario_kill_master,
+             "emfile": scenario_emfile, "slow": scenario_slow}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("scenarios", nargs="*", choices=[[], *SCENARIOS], default=[])
+    parser.add_argument("--quick", action="store_true", help="shorter benches, fewer models (about 1.5 minutes)")
+    parser.add_argument("--skein", default=DEFAULT_SKEIN, help="the skein program (default: the Release build)")
+    parser.add_argument("--slow-clients", type=int, default=1000)
+    a = parser.parse_args()
+    a.bench_s = 4 if a.quick else 8
+    a.models_shutdown = ["async", "hybrid"] if a.quick else ["single", "thread", "thread-pool", "async", "process-pool", "hybrid"]
+    a.models_slow = ["async", "hybrid", "thread-pool"] if a.quick else ["async", "hybrid", "thread-pool", "thread", "single", "process-pool"]
+    need = 2 * a.slow_clients + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))
+    if min(need, hard) < need:
+        sys.exit(f"faults.py: {a.slow_clients} tricklers need {need} descriptors; the hard limit is {hard}")
+    print(f"faults.py on {os.uname().nodename}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"{datetime.now().isoformat(timespec='seconds')}")
+    for name in a.scenarios or list(SCENARIOS):
+        SCENARIOS[name](a)
+    print(f"\n{'FAILED: ' + str(FAILED) + ' criteria' if FAILED else 'all criteria met'}")
+    sys.exit(1 if FAILED else 0)
+
+
+if __name__ == "__main__":
+    main()
