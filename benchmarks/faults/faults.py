@@ -177,8 +177,9 @@ def get_pid_answer(port, timeout=2.0):
         return False
 
 
-def probe(port, count=20, timeout=10.0):
-    """`count` GET / on new connections, one after another: ({status: n}, slowest ms); 'none' for no answer."""
+def probe(port, count=20, timeout=5.0):
+    """`count` GET / on new connections, one after another: ({status: n}, slowest ms); 'none' for no answer
+    within `timeout` (after two of those it stops: the server is not answering new clients)."""
     statuses, slowest = {}, 0.0
     for _ in range(count):
         started = time.time()
@@ -190,6 +191,8 @@ def probe(port, count=20, timeout=10.0):
             status = "none"
         slowest = max(slowest, (time.time() - started) * 1000)
         statuses[status] = statuses.get(status, 0) + 1
+        if statuses.get("none", 0) >= 2:
+            break
     return ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())), slowest
 
 
