@@ -121,12 +121,22 @@ public sealed class ServeArguments
     public SkeinOption<string> AccessLog { get; } = OptionTable.AccessLog.OptionalText(
         "Write an access log in the Combined Log Format: to standard output, or to FILE (appended). Off by default, except on stderr with -v.", "FILE");
 
+    /// <summary>--health-path</summary>
+    public SkeinOption<string> HealthPath { get; } = OptionTable.HealthPath.Text(ServerDefaults.HealthPath,
+        "Path of the health check for load balancers: 200 while serving, 503 while shutting down; off for none.", "path",
+        "a path starting with / (ASCII, no spaces), or off", IsHealthPath);
+
+    /// <summary>--config</summary>
+    public SkeinOption<string> Config { get; } = OptionTable.Config.Text(null,
+        "Read options from a JSON file whose keys are these options' long names ({\"port\": 8080, \"header-timeout\": \"10s\"}); "
+        + "options on the command line win. SIGHUP reads it again.", "FILE", "a file");
+
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
+        Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
         MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
-        MaxBody, MaxChunkLine, AccessLog,
+        MaxBody, MaxChunkLine, AccessLog, HealthPath,
     ];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -177,6 +187,7 @@ public sealed class ServeArguments
             Verbose = verbose,
             AccessLog = accessLog,
             Folder = Path.GetFullPath(result.GetValue(Folder)!),
+            HealthPath = result.GetValue(HealthPath) is var health && health == Off ? null : health,
         }.Validate();
     }
 
@@ -190,6 +201,23 @@ public sealed class ServeArguments
     private static long RateOf(MinDataRate? rate) => (long)(rate?.BytesPerSecond ?? 0);
 
     private static MinDataRate? Rate(long bytesPerSecond, TimeSpan grace) => bytesPerSecond == 0 ? null : new(bytesPerSecond, grace);
+
+    // --health-path off: no health check.
+    private const string Off = "off";
+
+    // The server's own check decides what a health path is, so the two cannot disagree.
+    private static bool IsHealthPath(string text)
+    {
+        try
+        {
+            _ = new ServerOptions { HealthPath = text == Off ? null : text }.Validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     // The server's own parser decides what a host is (ServerOptions.BindAddress), so the two cannot disagree.
     private static bool IsHost(string text)

@@ -20,6 +20,9 @@ namespace Skein.Server;
 /// </summary>
 public sealed class ServerContext : IDisposable
 {
+    private ServerOptions _options;
+    private AccessLog? _accessLog;
+
     /// <summary>Creates the context. <paramref name="options"/> must be validated.</summary>
     public ServerContext(ServerOptions options, IHttpHandler handler, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
@@ -27,8 +30,7 @@ public sealed class ServerContext : IDisposable
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         AsyncSocketTransport.PreferInlineCompletions(); // before this process's first accept (perf: transport)
-        Options = options;
-        Handler = handler;
+        _options = options;
         LoggerFactory = loggerFactory;
         Time = time ?? TimeProvider.System;
         Log = loggerFactory.CreateLogger("Skein.Server");
@@ -37,14 +39,19 @@ public sealed class ServerContext : IDisposable
         Shutdown = new ShutdownCoordinator(Connections, options.ShutdownTimeout, Log, Time);
         Threads = new ThreadGroup(Log);
         Disconnects = new DisconnectWatcher(Log);
-        AccessLog = options.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
+        _accessLog = options.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
+        // The server answers its health check itself, in front of the application (given bare or already wrapped).
+        Health = new HealthEndpoint(handler is HealthEndpoint wrapped ? wrapped.Application : handler, options.HealthPath, Shutdown);
     }
 
-    /// <summary>The validated options.</summary>
-    public ServerOptions Options { get; }
+    /// <summary>The validated options; a reload may replace them (<see cref="Apply"/>): read them once per use.</summary>
+    public ServerOptions Options => Volatile.Read(ref _options);
 
-    /// <summary>The application.</summary>
-    public IHttpHandler Handler { get; }
+    /// <summary>The application, behind the server's health check (<see cref="Health"/>).</summary>
+    public IHttpHandler Handler => Health;
+
+    /// <summary>The health check load balancers poll, answered in front of the application.</summary>
+    public HealthEndpoint Health { get; }
 
     /// <summary>Where loggers come from.</summary>
     public ILoggerFactory LoggerFactory { get; }
@@ -71,7 +78,7 @@ public sealed class ServerContext : IDisposable
     public DisconnectWatcher Disconnects { get; }
 
     /// <summary>The access log, or null when off.</summary>
-    public AccessLog? AccessLog { get; }
+    public AccessLog? AccessLog => Volatile.Read(ref _accessLog);
 
     /// <summary>The largest input buffer a connection may need: a request line and a full header section.</summary>
     public int MaxInputBytes => Options.Limits.MaxRequestLineBytes + Options.Limits.MaxHeaderBytes + 1024;
@@ -147,6 +154,31 @@ public sealed class ServerContext : IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this);
     }
+
+    /// <summary>
+    /// A reload, in this process: from now on new connections use <paramref name="next"/> (limits, timeouts are
+    /// read per connection; connections already open keep the options they started with), and the access log
+    /// follows its new destination. What is fixed at start (the registry's limit, the shutdown timeout, the
+    /// logger) is the caller's to keep: <see cref="Lifecycle.Reconfiguration"/> says which options that is.
+    /// </summary>
+    /// <exception cref="IOException">The new access log file cannot be opened; nothing was changed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The new access log file may not be opened; nothing was changed.</exception>
+    public void Apply(ServerOptions next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var running = Options;
+        if (next.AccessLog != running.AccessLog)
+        {
+            var fresh = next.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
+            Interlocked.Exchange(ref _accessLog, fresh)?.Dispose();
+        }
+        Volatile.Write(ref _options, next);
+    }
+
+    /// <summary>Opens the access log file again by its name (SIGUSR1, after logrotate renamed it).</summary>
+    /// <exception cref="IOException">The file cannot be opened; lines keep going to the old one.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be opened; lines keep going to the old one.</exception>
+    public void ReopenLogs() => AccessLog?.Reopen();
 
     /// <summary>Releases the registry, coordinator, thread group, disconnect watcher and access log.</summary>
     public void Dispose()

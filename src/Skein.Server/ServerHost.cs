@@ -15,9 +15,11 @@ public static class ServerHost
     /// <summary>
     /// Runs <paramref name="model"/> on <paramref name="listener"/> until shutdown is requested (a signal
     /// when <paramref name="handleSignals"/>, or <see cref="ShutdownCoordinator.RequestStop"/>), then
-    /// runs the shutdown sequence and joins the model. Returns the process exit code: 0.
+    /// runs the shutdown sequence and joins the model. Returns the process exit code: 0. With
+    /// <paramref name="handleSignals"/>, SIGHUP reloads from <paramref name="configuration"/> and SIGUSR1 reopens
+    /// the log files (<see cref="Reloader"/>); a service manager is told of each step (<see cref="ServiceNotifier"/>).
     /// </summary>
-    public static int Run(ServerContext server, Listener listener, IConcurrencyModel model, bool handleSignals = true)
+    public static int Run(ServerContext server, Listener listener, IConcurrencyModel model, bool handleSignals = true, IConfigurationSource? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(listener);
@@ -25,12 +27,17 @@ public static class ServerHost
         var options = server.Options;
         var (workers, standby, whatRuns) = WhatRuns(options);
         server.Shutdown.OnStopAccepting(listener.Stop);
+        using var notifier = ServiceNotifier.FromEnvironment();
+        server.Shutdown.OnStopAccepting(notifier.Stopping);
+        using var reloader = new Reloader(server, model, configuration, notifier);
         // Signals are routed before the first line: whoever reads it (a supervisor, a test, a person) may send
         // SIGTERM at once, and must get the graceful shutdown, not the runtime's default exit.
         using (handleSignals ? server.Shutdown.HandleSignals() : null)
+        using (handleSignals ? reloader.HandleSignals() : null)
         {
             ServerLog.Started(server.Log, whatRuns, ModelName(options.Model), workers, standby, Environment.ProcessId,
                 listener.EndPoint.ToString(), options.Folder ?? "-");
+            notifier.Ready("serving");
             model.Run(listener, server.Shutdown.Stopping);
             // The model returns when the listener stopped: normally because shutdown was requested; if the
             // listener failed on its own, shut down the same way.

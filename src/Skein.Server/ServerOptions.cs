@@ -90,6 +90,11 @@ public sealed record ServerOptions
     /// processes that rebuild the application; the server itself never reads it.</summary>
     public string? Folder { get; init; }
 
+    /// <summary>The path of the health check load balancers poll (<see cref="Lifecycle.HealthEndpoint"/>): 200 while
+    /// serving, 503 while shutting down. Default <c>/healthz</c>, the name Kubernetes and Google's load balancers
+    /// use; null for none (the path then goes to the application like any other).</summary>
+    public string? HealthPath { get; init; } = "/healthz";
+
     /// <summary>The most workers <see cref="Validate"/> accepts: far past what one machine runs usefully.</summary>
     public const int MaxWorkers = 10_000;
 
@@ -144,6 +149,10 @@ public sealed record ServerOptions
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1, nameof(QueueCapacity));
+        if (HealthPath is { } health && (!health.StartsWith('/') || !System.Text.Ascii.IsValid(health) || health.Any(char.IsWhiteSpace)))
+        {
+            throw new ArgumentException($"'{health}' is not a path (it must start with / and be ASCII without spaces)", nameof(HealthPath));
+        }
         return this;
     }
 

@@ -87,19 +87,16 @@ public sealed partial class SkeinProcess : IAsyncDisposable
 
     /// <summary>Starts <c>skein serve</c> with <paramref name="arguments"/> (add <c>-p 0</c> yourself) and
     /// waits until it has logged its address.</summary>
-    public static async Task<SkeinProcess> StartServeAsync(params string[] arguments)
+    public static Task<SkeinProcess> StartServeAsync(params string[] arguments) => StartServeAsync(arguments, environment: null);
+
+    /// <summary>Starts <c>skein serve</c> with <paramref name="arguments"/> and extra <paramref name="environment"/>
+    /// variables, and waits until it has logged its address.</summary>
+    public static async Task<SkeinProcess> StartServeAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var process = new Process { StartInfo = StartInfo(["serve", .. arguments]), EnableRaisingEvents = true };
-        var child = new SkeinProcess(process);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
-        process.Exited += (_, _) => child._port.TrySetException(new InvalidOperationException("skein exited before listening:\n" + child.Output));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var child = Start(["serve", .. arguments], environment);
         try
         {
-            await child._port.Task.WaitAsync(Deadline.Default * 2);
+            await child.WaitUntilListeningAsync();
         }
         catch
         {
@@ -109,14 +106,54 @@ public sealed partial class SkeinProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Sends <paramref name="signal"/> (e.g. SIGTERM) to the child.</summary>
+    /// <summary>Starts <c>skein</c> with <paramref name="arguments"/>, run by <paramref name="wrapper"/> when given
+    /// (a program that execs the rest of its command line, as systemd-socket-activate does: the pid stays), and
+    /// returns at once; <see cref="WaitUntilListeningAsync"/> waits for the address.</summary>
+    public static SkeinProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? wrapper = null)
+    {
+        var info = StartInfo(arguments);
+        if (wrapper is { Count: > 0 })
+        {
+            var program = info.FileName;
+            info.FileName = wrapper[0];
+            var rest = info.ArgumentList.ToList();
+            info.ArgumentList.Clear();
+            foreach (var argument in wrapper.Skip(1).Append(program).Concat(rest))
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var child = new SkeinProcess(process);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Exited += (_, _) => child._port.TrySetException(new InvalidOperationException("skein exited before listening:\n" + child.Output));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits until the child has logged its address (its first line).</summary>
+    public Task WaitUntilListeningAsync() => _port.Task.WaitAsync(Deadline.Default * 2);
+
+    /// <summary>SIGUSR1 (Linux's number), which PosixSignal has no name for.</summary>
+    public const PosixSignal SIGUSR1 = (PosixSignal)10;
+
+    /// <summary>Sends <paramref name="signal"/> (e.g. SIGTERM, SIGHUP, <see cref="SIGUSR1"/>) to the child.</summary>
     public void Signal(PosixSignal signal)
     {
         var number = signal switch
         {
+            PosixSignal.SIGHUP => 1,
             PosixSignal.SIGINT => 2,
             PosixSignal.SIGQUIT => 3,
             PosixSignal.SIGTERM => 15,
+            > 0 => (int)signal, // a raw number, as PosixSignalRegistration takes them: (PosixSignal)10 is SIGUSR1
             _ => throw new ArgumentOutOfRangeException(nameof(signal)),
         };
         if (Kill(_process.Id, number) != 0)

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Skein.App;
+using Skein.Cli.Configuration;
 using Skein.Cli.Grammar;
 using Skein.Cli.Logging;
 using Skein.Cli.Workers;
@@ -27,31 +28,27 @@ internal static class ServeCommand
 
     private static int Run(ParseResult parse, ServeArguments arguments)
     {
-        ServerOptions options;
-        SiteOptions site;
-        try
+        var configuration = new ServeConfiguration(arguments, parse);
+        if (!configuration.TryLoad(out var settings, out var problem))
         {
-            options = arguments.BindServer(parse);
-            site = arguments.BindSite(parse);
+            return problem.IsUsage ? Complaint.Usage(parse, problem.Message) : Complaint.Failure(parse, problem.Message);
         }
-        catch (ArgumentException e)
-        {
-            // Only when ServeArguments' checks and the records' Validate disagree: say it plainly anyway.
-            return Complaint.Usage(parse, e.Message.Split(" (Parameter", 2)[0]);
-        }
-        if (FolderProblem(site.Root) is { } problem)
-        {
-            return Complaint.Failure(parse, problem);
-        }
+        var (options, site) = (settings.Server, settings.Site);
         using var loggerFactory = SkeinLogging.Create(options.Verbose);
         Listener listener;
         try
         {
-            listener = Listener.Bind(options, loggerFactory.CreateLogger("Skein.Server"));
+            // A socket systemd passed in (socket activation) wins over --host and --port.
+            var log = loggerFactory.CreateLogger("Skein.Server");
+            listener = SocketActivation.TakeListener(log) ?? Listener.Bind(options, log);
         }
         catch (SocketException e)
         {
             return Complaint.Failure(parse, $"cannot listen on {options.Host} port {options.Port}: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            return Complaint.Failure(parse, e.Message);
         }
         using (listener)
         {
@@ -65,12 +62,7 @@ internal static class ServeCommand
             {
                 return Complaint.Failure(parse, e.Message);
             }
-            return ServerHost.Run(server, listener, model);
+            return ServerHost.Run(server, listener, model, configuration: configuration.ForReload(settings));
         }
     }
-
-    private static string? FolderProblem(string folder) =>
-        Directory.Exists(folder) ? null
-        : File.Exists(folder) ? $"--folder '{folder}' is a file; give the folder to serve (e.g. -f www)"
-        : $"--folder '{folder}' does not exist; give the folder to serve (e.g. -f www)";
 }

@@ -113,6 +113,12 @@ public static class OptionTable
     /// <summary>--access-log (serve).</summary>
     public static readonly OptionName AccessLog = new("access-log", null, "access log destination");
 
+    /// <summary>--health-path (serve).</summary>
+    public static readonly OptionName HealthPath = new("health-path", null, "load balancers' health check");
+
+    /// <summary>--config (serve): a JSON file whose keys are these rows' names.</summary>
+    public static readonly OptionName Config = new("config", null, "configuration file");
+
     /// <summary>--close (bench).</summary>
     public static readonly OptionName Close = new("close", null, "a connection per request");
 
@@ -173,7 +179,7 @@ public static class OptionTable
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
         ShutdownTimeout, MaxConnections, Backlog, Queue,
-        MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, Close, Timeout,
+        MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,
     ];

@@ -34,8 +34,9 @@ public sealed class AccessLog : IDisposable
 
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-    private readonly Stream _destination;
     private readonly bool _ownsDestination;
+    private readonly string? _path; // a file's name, to open it again (Reopen); null for standard output
+    private Stream _destination;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly ITimer _flushTimer;
@@ -69,10 +70,41 @@ public sealed class AccessLog : IDisposable
         {
             return new AccessLog(Console.OpenStandardError(), ownsDestination: true, time);
         }
-        // Unbuffered: this class buffers, and writes whole lines only (O_APPEND keeps other processes' lines whole).
-        var stream = new FileStream(destination, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        return new AccessLog(stream, ownsDestination: true, time);
+        return new AccessLog(OpenFile(destination), destination, time);
     }
+
+    /// <summary>Writes what is buffered, then opens the file again by its name, as nginx does on SIGUSR1: once
+    /// logrotate has renamed the file, later lines go to a new file of the old name. Standard output stays.</summary>
+    /// <exception cref="IOException">The file cannot be opened (lines keep going to the old one).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be opened (lines keep going to the old one).</exception>
+    public void Reopen()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+        var fresh = OpenFile(_path);
+        Stream old;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                fresh.Dispose();
+                return;
+            }
+            FlushLocked();
+            old = _destination;
+            _destination = fresh;
+        }
+        old.Dispose();
+    }
+
+    private AccessLog(FileStream file, string path, TimeProvider? time)
+        : this(file, ownsDestination: true, time) => _path = path;
+
+    // Unbuffered: this class buffers, and writes whole lines only (O_APPEND keeps other processes' lines whole).
+    private static FileStream OpenFile(string path)
+        => new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
 
     /// <summary>Logs one response to the request described by <paramref name="head"/>.</summary>
     public void Write(IPEndPoint? client, RequestHead head, int status, long bodyBytes)

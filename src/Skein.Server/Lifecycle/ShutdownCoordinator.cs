@@ -141,7 +141,7 @@ public sealed class ShutdownCoordinator : IDisposable
                 ServerLog.ForcedExit(_log, context.Signal.ToString());
             }
         }
-        return new Registrations(
+        return new SignalRegistrations(
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
@@ -175,17 +175,6 @@ public sealed class ShutdownCoordinator : IDisposable
         if (aborted > 0)
         {
             ServerLog.AbortedAtDeadline(_log, aborted);
-        }
-    }
-
-    private sealed class Registrations(PosixSignalRegistration[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var item in items)
-            {
-                item.Dispose();
-            }
         }
     }
 }

@@ -46,6 +46,24 @@ public static partial class ServerLog
     [LoggerMessage(6, LogLevel.Warning, "Second {Signal}: exiting now")]
     public static partial void ForcedExit(ILogger logger, string signal);
 
+    [LoggerMessage(40, LogLevel.Warning, "systemd passed more than one socket; serving descriptor 3 only and closing descriptor {Fd}")]
+    public static partial void ExtraSocketIgnored(ILogger logger, int fd);
+
+    [LoggerMessage(41, LogLevel.Information, "Reload ({Reason}): {Outcome}")]
+    public static partial void Reloaded(ILogger logger, string reason, string outcome);
+
+    [LoggerMessage(42, LogLevel.Error, "Reload ({Reason}) refused, still serving as before: {Problem}")]
+    public static partial void ReloadRefused(ILogger logger, string reason, string problem);
+
+    [LoggerMessage(43, LogLevel.Warning, "Reload: {Options} changed but need(s) a restart; kept as running")]
+    public static partial void ReloadNeedsRestart(ILogger logger, string options);
+
+    [LoggerMessage(44, LogLevel.Information, "Reopened the log files ({Reason})")]
+    public static partial void LogsReopened(ILogger logger, string reason);
+
+    [LoggerMessage(45, LogLevel.Error, "Could not reopen the log files ({Reason}): {Problem}")]
+    public static partial void LogsNotReopened(ILogger logger, string reason, string problem);
+
     [LoggerMessage(10, LogLevel.Warning, "accept failed ({Error}); retrying every {FirstMs} ms doubling to {MaxMs} ms, quietly until it works again")]
     public static partial void AcceptFailed(ILogger logger, SocketError error, double firstMs, double maxMs);
 

@@ -1,0 +1,121 @@
+// Skein under systemd, without systemd running: socket activation with the descriptor passed exactly as
+// systemd passes it (systemd-socket-activate binds, sets LISTEN_FDS and LISTEN_PID, and execs skein with the
+// socket as descriptor 3, keeping its pid), and readiness notification with a datagram socket standing in
+// for systemd's NOTIFY_SOCKET (READY=1, RELOADING=1 with MONOTONIC_USEC, STOPPING=1).
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Lifecycle;
+
+public sealed class SystemdTests : IAsyncLifetime
+{
+    private const string SocketActivate = "/usr/bin/systemd-socket-activate";
+    private readonly string _folder = Directory.CreateTempSubdirectory("skein-systemd-").FullName;
+    private readonly List<SkeinProcess> _servers = [];
+
+    [Theory]
+    [InlineData("async")]
+    [InlineData("hybrid")]
+    public async Task Serves_the_listening_socket_systemd_passes_as_descriptor_3(string model)
+    {
+        Assert.True(File.Exists(SocketActivate), "systemd-socket-activate (Debian package systemd) is needed; .ci/run installs it");
+        var port = FreePort();
+        // -p 1 would be refused as a port in use by nobody's choice: the passed socket must win over --port.
+        var skein = SkeinProcess.Start(["serve", "-m", model, "-w", "1", "-p", "1", "-f", ShutdownTests.SiteFolder()],
+            wrapper: [SocketActivate, "-l", $"127.0.0.1:{port}"]);
+        _servers.Add(skein);
+
+        // systemd-socket-activate execs skein on the first connection; until it listens, connecting is refused.
+        var response = await GetWhenListeningAsync(port, "/healthz");
+        await skein.WaitUntilListeningAsync();
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(port, skein.Port); // the start-up line names the passed socket's address
+        Assert.Contains($"pid={skein.Pid}", skein.Output, StringComparison.Ordinal); // exec kept the pid LISTEN_PID names
+        skein.Signal(PosixSignal.SIGTERM);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default * 2));
+    }
+
+    [Fact]
+    public async Task Readiness_reloading_and_stopping_are_told_to_the_service_manager()
+    {
+        var path = Path.Combine(_folder, "notify.sock");
+        using var manager = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        manager.Bind(new UnixDomainSocketEndPoint(path));
+        var skein = await StartAsync(new() { ["NOTIFY_SOCKET"] = path }, "-m", "async");
+
+        Assert.StartsWith("READY=1\n", await ReceiveAsync(manager), StringComparison.Ordinal);
+
+        var before = MonotonicClock.Microseconds();
+        skein.Signal(PosixSignal.SIGHUP);
+        var reloading = await ReceiveAsync(manager);
+        var after = MonotonicClock.Microseconds();
+        Assert.StartsWith("RELOADING=1\n", reloading, StringComparison.Ordinal);
+        // systemd's notify-reload wants the time the reload began, on CLOCK_MONOTONIC, in microseconds.
+        var stamp = long.Parse(Field(reloading, "MONOTONIC_USEC"), CultureInfo.InvariantCulture);
+        Assert.InRange(stamp, before, after);
+        Assert.StartsWith("READY=1\n", await ReceiveAsync(manager), StringComparison.Ordinal);
+
+        skein.Signal(PosixSignal.SIGTERM);
+        Assert.StartsWith("STOPPING=1\n", await ReceiveAsync(manager), StringComparison.Ordinal);
+        Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<SkeinProcess> StartAsync(Dictionary<string, string> environment, params string[] arguments)
+    {
+        var server = await SkeinProcess.StartServeAsync(["-p", "0", "-f", ShutdownTests.SiteFolder(), .. arguments], environment);
+        _servers.Add(server);
+        return server;
+    }
+
+    private static async Task<RawResponse> GetWhenListeningAsync(int port, string path)
+    {
+        RawResponse? response = null;
+        await Deadline.UntilAsync(async () =>
+        {
+            try
+            {
+                response = await RawClient.GetAsync(port, path, Deadline.Default * 2);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false; // not bound yet
+            }
+        }, Deadline.Default, $"a listener on port {port}");
+        return response!;
+    }
+
+    private static async Task<string> ReceiveAsync(Socket manager)
+    {
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(Deadline.Default * 2);
+        var length = await manager.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    private static string Field(string message, string name)
+        => message.Split('\n').Single(line => line.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
