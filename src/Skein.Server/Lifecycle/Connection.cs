@@ -14,6 +14,7 @@ public sealed class Connection : IDisposable
 {
     private readonly CancellationTokenSource _aborted = new();
     private int _state = (int)ConnectionState.New;
+    private long _quietSince = Environment.TickCount64; // when it was accepted or last became idle (ms, monotonic)
 
     internal Connection(long id, Socket socket)
     {
@@ -45,11 +46,22 @@ public sealed class Connection : IDisposable
 
     /// <summary>Active → Idle, after a response on a keep-alive connection. False if it was closed meanwhile.</summary>
     public bool TryBecomeIdle()
-        => Interlocked.CompareExchange(ref _state, (int)ConnectionState.Idle, (int)ConnectionState.Active) == (int)ConnectionState.Active;
-
-    /// <summary>Closes the connection if it is New or Idle (no request in progress); true if it did.</summary>
-    public bool TryCloseIfIdle()
     {
+        Volatile.Write(ref _quietSince, Environment.TickCount64);
+        return Interlocked.CompareExchange(ref _state, (int)ConnectionState.Idle, (int)ConnectionState.Active) == (int)ConnectionState.Active;
+    }
+
+    /// <summary>How long the connection has been New or Idle (meaningless while Active).</summary>
+    public TimeSpan QuietFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _quietSince));
+
+    /// <summary>Closes the connection if it is New or Idle (no request in progress) and has been for at least
+    /// <paramref name="quietFor"/>; true if it did.</summary>
+    public bool TryCloseIfIdle(TimeSpan quietFor = default)
+    {
+        if (QuietFor < quietFor)
+        {
+            return false;
+        }
         if (Interlocked.CompareExchange(ref _state, (int)ConnectionState.Closed, (int)ConnectionState.Idle) == (int)ConnectionState.Idle
             || Interlocked.CompareExchange(ref _state, (int)ConnectionState.Closed, (int)ConnectionState.New) == (int)ConnectionState.New)
         {

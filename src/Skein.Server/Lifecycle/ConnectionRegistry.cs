@@ -16,6 +16,7 @@ public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? des
     private long _lastId;
     private int _count;
     private volatile bool _closingIdle;
+    private volatile bool _closedAllIdle;
 
     /// <summary>Open connections now.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -46,9 +47,10 @@ public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? des
         }
         var connection = new Connection(Interlocked.Increment(ref _lastId), socket);
         _open[connection.Id] = connection;
-        if (_closingIdle)
+        if (_closedAllIdle)
         {
-            // Shutdown began while this one was being accepted: it must not linger as an idle connection.
+            // Accepted after the last pass of shutdown: it must not linger as an idle connection. (Before it, the
+            // last pass closes it if no request came; one that came is answered with Connection: close.)
             connection.TryCloseIfIdle();
         }
         return connection;
@@ -78,14 +80,17 @@ public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? des
     /// <summary>True once shutdown began: a connection finishing a response closes instead of idling.</summary>
     public bool IsClosingIdle => _closingIdle;
 
-    /// <summary>Closes every New or Idle connection, and from now on every connection as soon as it becomes idle.</summary>
-    public int CloseIdle()
+    /// <summary>Closes every New or Idle connection that has been so for at least <paramref name="quietFor"/>, and
+    /// from now on every connection as soon as its response is sent. <see cref="TimeSpan.Zero"/>: every one,
+    /// and every one accepted later at once.</summary>
+    public int CloseIdle(TimeSpan quietFor = default)
     {
         _closingIdle = true;
+        _closedAllIdle = quietFor <= TimeSpan.Zero;
         var closed = 0;
         foreach (var connection in _open.Values)
         {
-            if (connection.TryCloseIfIdle())
+            if (connection.TryCloseIfIdle(quietFor))
             {
                 closed++;
             }
