@@ -1,0 +1,117 @@
+// A worker's crash, as the clients of a hybrid server see it: kill -9 of one worker process closes exactly
+// the connections that worker held; the other worker's keep-alive connections go on being answered, and new
+// connections are answered. Which worker holds which connection is read from /proc (the server side of each
+// client's connection, by port, and the socket descriptors of each worker). The figures (how many requests
+// fail under load, how soon the standby serves) are benchmarks/faults/faults.py's, in docs/reliability.md.
+using System.Globalization;
+using Skein.Server.Tests.Processes;
+using Skein.Testing;
+
+namespace Skein.Server.Tests.Models;
+
+public sealed class WorkerFaultTests
+{
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Killing_one_hybrid_worker_closes_only_its_connections()
+    {
+        await using var server = await SkeinProcess.StartServeAsync("-m", "hybrid", "-w", "2", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder());
+        var clients = new List<RawClient>();
+        var workers = new List<int>();
+        try
+        {
+            // Keep-alive connections, each answered once, until both workers hold some (the kernel and the two
+            // event loops decide who accepts which).
+            var owners = new Dictionary<RawClient, int>();
+            await Deadline.UntilAsync(async () =>
+            {
+                var client = await RawClient.ConnectAsync(server.Port);
+                clients.Add(client);
+                await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
+                workers = [.. ProcessTable.ChildrenOf(server.Pid)];
+                owners[client] = OwnerOf(client, server.Port, workers);
+                return owners.Values.Where(pid => pid > 0).Distinct().Count() == 2 || clients.Count >= 64;
+            }, Soon * 3, "connections held by both workers");
+            var victim = owners.Values.First(pid => pid > 0);
+            var held = owners.Where(o => o.Value == victim).Select(o => o.Key).ToList();
+            var others = owners.Where(o => o.Value != victim).Select(o => o.Key).ToList();
+            Assert.NotEmpty(others); // both workers serve (64 connections all on one would be a finding too)
+
+            Assert.True(ProcessTable.KillHard(victim));
+
+            foreach (var client in held)
+            {
+                Assert.True(await client.WaitForCloseAsync(Soon)); // closed by the kernel with its process
+            }
+            foreach (var client in others)
+            {
+                await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
+            }
+            Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/", Soon)).Status);
+            await Deadline.UntilAsync(() => server.Output.Contains($"worker {victim} (slot", StringComparison.Ordinal), Soon, "the master to replace the worker");
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+            foreach (var pid in workers)
+            {
+                ProcessTable.KillHard(pid); // normally gone with the server; never leave one behind a failed test
+            }
+        }
+    }
+
+    // The pid among `pids` holding the server side of `client`'s connection; 0 when none does (yet).
+    private static int OwnerOf(RawClient client, int serverPort, IEnumerable<int> pids)
+    {
+        var clientPort = ((System.Net.IPEndPoint)client.Socket.LocalEndPoint!).Port;
+        var inode = ServerSideInode(serverPort, clientPort);
+        if (inode is null)
+        {
+            return 0;
+        }
+        var link = $"socket:[{inode}]";
+        foreach (var pid in pids)
+        {
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                {
+                    if (new FileInfo(fd).LinkTarget == link)
+                    {
+                        return pid;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process exited meanwhile: not the owner
+            }
+        }
+        return 0;
+    }
+
+    // The inode of the established socket whose local port is the server's and remote port the client's.
+    private static string? ServerSideInode(int serverPort, int clientPort)
+    {
+        var local = ":" + serverPort.ToString("X4", CultureInfo.InvariantCulture);
+        var remote = ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == "01")
+                {
+                    return fields[9];
+                }
+            }
+        }
+        return null;
+    }
+}
