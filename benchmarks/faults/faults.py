@@ -4,7 +4,9 @@
 Usage: benchmarks/faults/faults.py [--quick] [--skein PATH] [--models M,M] [SCENARIO ...]
 
 SCENARIO (default: all, in this order), each printed as one Markdown table (docs/reliability.md reads them):
-  shutdown     SIGTERM to the server halfway through a keep-alive bench; lost = requests sent on an open
+  shutdown     SIGTERM to the server halfway through a bench (32 keep-alive connections; single and
+               process-pool: 8, a new connection per request, since they serve one keep-alive connection
+               until it closes and the others would starve into timeouts before any fault); lost = requests sent on an open
                connection that got no response (bench's read + write + timeout errors). Connections still in
                the kernel's listen queue (not accepted by the server: single and process-pool hold one per
                worker) are reset when the listener closes, as in nginx and Go: counted from /proc at the
@@ -257,7 +259,10 @@ def scenario_shutdown(a):
     rows = []
     for model in a.models_shutdown:
         server = Server(a.skein, model, ["--shutdown-timeout", "10s"])
-        load = bench(a.skein, server.port, a.bench_s)
+        # single and process-pool serve one keep-alive connection until it closes: the other keep-alive ones
+        # would starve into timeouts before any shutdown. They get a new connection per request instead.
+        one_at_a_time = model in ("single", "process-pool")
+        load = bench(a.skein, server.port, a.bench_s, connections=8 if one_at_a_time else 32, close=one_at_a_time)
         load.running(a.bench_s / 2 - 1)
         queued = listen_queue(server.port)
         started = time.time()
@@ -275,7 +280,8 @@ def scenario_shutdown(a):
                      f"{took * 1000:.0f}", len(left)))
         if lost(report) > queued or code != 0 or left:
             fail(f"shutdown {model}: lost {lost(report)}, exit {code}, {len(left)} processes left")
-    table("Graceful shutdown under load (SIGTERM halfway through a 32-connection keep-alive bench)",
+    table("Graceful shutdown under load (SIGTERM halfway through a bench: 32 keep-alive connections; single and "
+          "process-pool 8 with a new connection per request)",
           ["model", "requests", "lost (read+write+timeout)", "in the listen queue at SIGTERM",
            "refused connects after close", "exit code",
            "shutdown ms", "processes left"], rows)
