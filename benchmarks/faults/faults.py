@@ -271,21 +271,25 @@ def lost(report):
     return e["read"] + e["write"] + e["timeout"]
 
 
-def listen_queue(port):
-    """Connections waiting in the kernel's accept queue of `port` (rx_queue of its LISTEN sockets): set up by
-    the kernel, their requests possibly sent, but not yet accepted by the server."""
-    waiting = 0
+def tcp_sockets(port, state):
+    """The /proc/net/tcp{,6} rows (split into fields) of sockets on local `port` in `state` (hex: 01
+    established, 0A listening)."""
     for table_file in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table_file) as f:
                 next(f)
                 for line in f:
                     fields = line.split()
-                    if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":
-                        waiting += int(fields[4].split(":")[1], 16)
+                    if fields[1].endswith(f":{port:04X}") and fields[3] == state:
+                        yield fields
         except FileNotFoundError:
             pass
-    return waiting
+
+
+def listen_queue(port):
+    """Connections waiting in the kernel's accept queue of `port` (rx_queue of its LISTEN sockets): set up by
+    the kernel, their requests possibly sent, but not yet accepted by the server."""
+    return sum(int(fields[4].split(":")[1], 16) for fields in tcp_sockets(port, "0A"))
 
 
 def scenario_shutdown(a):
@@ -388,19 +392,7 @@ def connections_of(pid, port):
                 inodes.add(target[8:-1])
     except (FileNotFoundError, PermissionError):
         return set()
-    local = f":{port:04X}"
-    established = set()
-    for table_file in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table_file) as f:
-                next(f)
-                for line in f:
-                    fields = line.split()
-                    if fields[1].endswith(local) and fields[3] == "01":
-                        established.add(fields[9])
-        except FileNotFoundError:
-            pass
-    return inodes & established
+    return inodes & {fields[9] for fields in tcp_sockets(port, "01")}
 
 
 def scenario_kill_master(a):
