@@ -31,7 +31,8 @@ internal static class WorkerCommand
         return command;
     }
 
-    private static int Run()
+    /// <summary>Runs this process as a worker; returns the exit code.</summary>
+    public static int Run()
     {
         WorkerChannel channel;
         try
@@ -79,14 +80,37 @@ internal static class WorkerCommand
 
     // /wait, /notify and /waiters across all the processes of the model: the count lives in the memory the
     // master shares with every worker (this worker's own slot of it), and a notify is a broadcast on it.
+    // The thread that listens for broadcasts starts with this process's first waiter: most workers never
+    // have one, and a process that has none has nothing to release.
     private sealed class SharedWaiters(SharedSignal shared, int slot) : IWaiterBackplane
     {
+        private readonly Lock _gate = new();
+        private Action<int>? _onPublished;
+        private bool _watching;
+
         public int Waiting => shared.Count;
 
-        public void AddWaiting(int delta) => shared.Add(slot, delta);
+        public void AddWaiting(int delta)
+        {
+            // Watching starts before the count includes this waiter: a notify that counted it publishes after
+            // the watcher's starting point, so it reaches it; one that did not count it may miss it, and then
+            // the waiter simply came after that notify.
+            if (delta > 0 && !Volatile.Read(ref _watching) && _onPublished is { } onPublished)
+            {
+                lock (_gate)
+                {
+                    if (!_watching)
+                    {
+                        shared.Watch(onPublished);
+                        Volatile.Write(ref _watching, true);
+                    }
+                }
+            }
+            shared.Add(slot, delta);
+        }
 
         public void Publish(int released) => shared.Publish(released);
 
-        public void Subscribe(Action<int> onPublished) => shared.Watch(onPublished);
+        public void Subscribe(Action<int> onPublished) => _onPublished = onPublished;
     }
 }

@@ -1,5 +1,6 @@
 // Logging set-up for the skein program: Microsoft.Extensions.Logging's console logger with Skein's own
 // one-line formatter. It does not decide what is logged (the libraries do, with [LoggerMessage]).
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -22,20 +23,24 @@ public static class SkeinLogging
             Verbose = verbose,
             UseUtcTimestamp = true,
         }));
-#pragma warning disable CA2000 // The factory owns and disposes the provider.
-        var console = new ConsoleLoggerProvider(
+        var factory = new LoggerFactory([], new LoggerFilterOptions { MinLevel = verbose ? LogLevel.Debug : LogLevel.Information });
+#pragma warning disable CA2000 // AddProvider hands the provider to the factory, which disposes it.
+        // Added, not passed to the constructor: a factory disposes only the providers added to it, and disposing
+        // the console provider is what writes the lines still queued (the last ones before a fast exit).
+        factory.AddProvider(new ConsoleLoggerProvider(
             new Fixed<ConsoleLoggerOptions>(new()
             {
                 FormatterName = SkeinConsoleFormatter.FormatterName,
                 // Every log line on stderr: stdout is for data (the access log with --access-log alone).
                 LogToStandardErrorThreshold = LogLevel.Trace,
-            }), [formatter]);
+            }), [formatter]));
 #pragma warning restore CA2000
-        return new LoggerFactory([console], new LoggerFilterOptions { MinLevel = verbose ? LogLevel.Debug : LogLevel.Information });
+        return factory;
     }
 
     // Options that never change (no configuration reload here).
-    private sealed class Fixed<T>(T value) : IOptionsMonitor<T>
+    // The annotation IOptionsMonitor's type parameter carries (trim analysis, native skein).
+    private sealed class Fixed<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(T value) : IOptionsMonitor<T>
     {
         public T CurrentValue => value;
 

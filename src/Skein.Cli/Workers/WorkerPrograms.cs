@@ -35,16 +35,13 @@ public static class WorkerPrograms
     private static (string FileName, string[] Arguments) ThisProgram()
     {
         var processPath = Environment.ProcessPath ?? throw new FileNotFoundException("The path of the running program is unknown.");
-        var entry = Assembly.GetEntryAssembly();
-        if (entry?.GetName().Name == ProgramName)
-        {
-            // The native image or the apphost run as themselves; under `dotnet skein.dll` the muxer needs the dll
-            // (a native image has no assembly location).
-            return IsProgram(processPath) || string.IsNullOrEmpty(entry.Location)
-                ? (processPath, [])
-                : (processPath, [entry.Location]);
-        }
         var directory = AppContext.BaseDirectory;
+        if (Assembly.GetEntryAssembly()?.GetName().Name == ProgramName)
+        {
+            // The native image or the apphost run as themselves; under the muxer (`dotnet skein.dll`) the
+            // muxer runs the dll again.
+            return IsProgram(processPath) ? (processPath, []) : (processPath, [Path.Combine(directory, ProgramName + ".dll")]);
+        }
         var apphost = Path.Combine(directory, ProgramName);
         if (File.Exists(apphost))
         {

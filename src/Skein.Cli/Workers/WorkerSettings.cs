@@ -1,11 +1,15 @@
 // The settings a process-model master sends each of its workers, as ONE typed, versioned message: the
-// server's options and the site's, encoded as JSON by a source-generated serializer (no reflection, so it
-// stays trim- and AOT-safe). The server library carries the bytes without reading them (it does not know
-// the site); `skein serve` encodes them and `skein worker` decodes them. Every property of ServerOptions and
-// SiteOptions travels, new ones included, except what only makes sense inside one process (ProcessLocal:
-// written as null, read back as the worker's own default, by the converters in WorkerSettingsJson).
+// server's options and the site's. The server library carries the bytes without reading them (it does not
+// know the site); `skein serve` encodes them and `skein worker` decodes them. The encoding is JSON written
+// and read field by field (WorkerSettings.Fields.cs) with Utf8JsonWriter/Utf8JsonReader: no reflection and
+// no serializer metadata to build at start-up, which a worker process pays every time it starts (measured:
+// System.Text.Json's source-generated metadata was two fifths of a native worker's own start-up work).
+// A property added to ServerOptions, SiteOptions or HttpLimits needs its line in the field tables;
+// WorkerSettingsTests fails until it has one. Only what means nothing in another process stays behind
+// (ProcessLocal).
 
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 using Skein.App;
 using Skein.App.Endpoints;
@@ -14,10 +18,10 @@ using Skein.Server;
 namespace Skein.Cli.Workers;
 
 /// <summary>What a worker process serves and how: exactly the master's options.</summary>
-public sealed record WorkerSettings(ServerOptions Server, SiteOptions Site)
+public sealed partial record WorkerSettings(ServerOptions Server, SiteOptions Site)
 {
-    /// <summary>The version this program writes and accepts. Raise it when a change would make an older
-    /// worker misread newer settings (a renamed or retyped property); added properties need no new version.</summary>
+    /// <summary>The version this program writes and accepts. Raise it when the meaning of a field changes
+    /// (renamed, retyped, other units); a field added to both sides of one build needs no new version.</summary>
     public const int CurrentVersion = 1;
 
     /// <summary>Types that only make sense inside one process, so they do not travel: the clock (a worker uses
@@ -27,8 +31,22 @@ public sealed record WorkerSettings(ServerOptions Server, SiteOptions Site)
     /// <summary>The version of the settings; a worker refuses any other than <see cref="CurrentVersion"/>.</summary>
     public int Version { get; init; } = CurrentVersion;
 
-    /// <summary>The message bytes (UTF-8 JSON).</summary>
-    public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, WorkerSettingsJson.Default.WorkerSettings);
+    /// <summary>The message bytes: UTF-8 JSON, <c>{"version":1,"server":{...},"site":{...}}</c>.</summary>
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber(VersionField, Version);
+            writer.WritePropertyName(ServerField);
+            WriteObject(writer, Server, ServerFields);
+            writer.WritePropertyName(SiteField);
+            WriteObject(writer, Site, SiteFields);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
 
     /// <summary>Reads settings written by <see cref="Encode"/>; false with the reason when they are not
     /// settings of <see cref="CurrentVersion"/> (a worker program of another build than its master's).</summary>
@@ -37,20 +55,46 @@ public sealed record WorkerSettings(ServerOptions Server, SiteOptions Site)
         settings = null;
         try
         {
-            settings = JsonSerializer.Deserialize(bytes, WorkerSettingsJson.Default.WorkerSettings);
+            var reader = new Utf8JsonReader(bytes);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !reader.Read() || !reader.ValueTextEquals(VersionField) || !reader.Read() || !reader.TryGetInt32(out var version))
+            {
+                error = "unreadable settings from the master: no version first";
+                return false;
+            }
+            if (version != CurrentVersion)
+            {
+                error = $"the master sent settings version {version.ToString(CultureInfo.InvariantCulture)}; this worker reads version {CurrentVersion} (master and worker must be the same build)";
+                return false;
+            }
+            ServerOptions server = new();
+            SiteOptions site = new();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ServerField))
+                {
+                    reader.Read();
+                    server = ReadObject(ref reader, server, ServerFields);
+                }
+                else if (reader.ValueTextEquals(SiteField))
+                {
+                    reader.Read();
+                    site = ReadObject(ref reader, site, SiteFields);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            settings = new WorkerSettings(server, site) { Version = version };
+            error = null;
+            return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             error = $"unreadable settings from the master: {e.Message}";
             return false;
         }
-        if (settings is null || settings.Version != CurrentVersion)
-        {
-            error = $"the master sent settings version {settings?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}; this worker reads version {CurrentVersion} (master and worker must be the same build)";
-            settings = null;
-            return false;
-        }
-        error = null;
-        return true;
     }
 }

@@ -6,6 +6,7 @@
 
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -75,7 +76,7 @@ public sealed class ProcessWorker
     /// Returns the exit code.</summary>
     public int ServeOneConnection()
     {
-        if (!_channel.HasPending)
+        if (NeedsWarmUp && !_channel.HasPending)
         {
             TryWarmUp(); // only while no connection waits for this process
         }
@@ -97,7 +98,7 @@ public sealed class ProcessWorker
     public int ServeListener(IConcurrencyModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!_channel.HasPending)
+        if (NeedsWarmUp && !_channel.HasPending)
         {
             TryWarmUp(); // a standby: it waits for the listening socket until a worker dies
         }
@@ -140,9 +141,12 @@ public sealed class ProcessWorker
         return true;
     }
 
-    // A fresh process runs the whole request path (parser, connection loop, handler, file cache) for the
-    // first time on its first request. A spare serves one request to itself over loopback first, through a
-    // throwaway context (same handler, no logs), so that cost is paid while it waits, not on its client's time.
+    // A fresh JIT-compiled process compiles the whole request path (parser, connection loop, handler) on its
+    // first request, ~90 ms of CPU. Such a spare serves one request to itself over loopback first, through a
+    // throwaway context (same handler, no logs), so that cost is paid while it waits, not on its client's
+    // time. The native skein has nothing to compile: its first request costs what any request costs.
+    private static bool NeedsWarmUp => RuntimeFeature.IsDynamicCodeCompiled;
+
     private void TryWarmUp()
     {
         try

@@ -159,6 +159,32 @@ public sealed class UnixFdChannel : IDisposable
         }
     }
 
+    /// <summary>Blocks until a message arrives and returns its length without consuming it (or its
+    /// descriptor), or 0 when the other end is closed: the size of the buffer the next <see cref="Receive"/> needs.</summary>
+    /// <exception cref="IOException">The receive failed.</exception>
+    public unsafe int PeekLength()
+    {
+        bool addedSelf = false;
+        try
+        {
+            _handle.DangerousAddRef(ref addedSelf);
+            byte probe;
+            nint length;
+            // SOCK_SEQPACKET with MSG_TRUNC returns the whole message's length, however little is copied.
+            while ((length = Recv(Fd, &probe, 1, MSG_PEEK | MSG_TRUNC)) < 0 && Errno.Last == Errno.EINTR)
+            {
+            }
+            return length >= 0 ? (int)length : throw Errno.LastError("recv");
+        }
+        finally
+        {
+            if (addedSelf)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>True when a message (or end-of-file) is waiting to be received: <see cref="Receive"/> would
     /// not block. Does not consume it.</summary>
     public unsafe bool HasPending()

@@ -28,8 +28,6 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
             throw new InvalidOperationException(
                 $"No channel to a master process ({WorkerLaunch.ChannelVariable} is not set): a worker is started by a process model's master.");
         }
-        // Not passed on to anything this process might start.
-        Environment.SetEnvironmentVariable(WorkerLaunch.ChannelVariable, null);
         return new WorkerChannel(UnixFdChannel.FromInherited(fd));
     }
 
@@ -71,36 +69,33 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
     /// <exception cref="InvalidDataException">The peer sent something that is not a message.</exception>
     public bool TryReceive(out WorkerMessage message, out SafeSocketHandle? fd)
     {
-        // One spare byte exposes a too-long message (MSG_TRUNC).
-        var buffer = ArrayPool<byte>.Shared.Rent(UnixFdChannel.MaxMessageBytes + 1);
+        message = default;
+        fd = null;
         try
         {
-            int length;
-            try
-            {
-                length = Channel.Receive(buffer, out fd);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
-            {
-                message = default;
-                fd = null;
-                return false; // ECONNRESET, or this end closed: the same as end-of-file for us.
-            }
+            // Sized to the message: most are a few bytes; only Start carries the settings.
+            var length = Channel.PeekLength();
             if (length == 0)
             {
-                message = default;
                 return false;
             }
-            if (!WorkerMessage.TryDecode(buffer.AsSpan(0, length), out message))
+            Span<byte> buffer = length <= 256 ? stackalloc byte[length + 1] : new byte[length + 1]; // +1 exposes a truncation
+            length = Channel.Receive(buffer, out fd);
+            if (length == 0)
+            {
+                return false;
+            }
+            if (!WorkerMessage.TryDecode(buffer[..length], out message))
             {
                 fd?.Dispose();
+                fd = null;
                 throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
             }
             return true;
         }
-        finally
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            return false; // ECONNRESET, or this end closed: the same as end-of-file for us.
         }
     }
 
