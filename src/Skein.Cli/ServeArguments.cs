@@ -91,7 +91,11 @@ public sealed class ServeArguments
 
     /// <summary>--queue</summary>
     public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,
-        "thread-pool: connections that may wait for a free worker; more get a quick 503.");
+        "thread-pool: connections that may wait for a free worker; process: for a process to start; more get a quick 503.");
+
+    /// <summary>--max-starting</summary>
+    public SkeinOption<int> MaxStarting { get; } = OptionTable.MaxStarting.Count(ServerDefaults.MaxStartingProcesses,
+        "process: most worker processes starting at once (php-fpm's and Apache's spawn rate); other connections wait in the --queue.");
 
     /// <summary>--max-request-line</summary>
     public SkeinOption<int> MaxRequestLine { get; } = OptionTable.MaxRequestLine.Size(LimitDefaults.MaxRequestLineBytes,
@@ -135,7 +139,7 @@ public sealed class ServeArguments
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
-        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
+        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
         MaxBody, MaxChunkLine, AccessLog, HealthPath,
     ];
 
@@ -184,6 +188,7 @@ public sealed class ServeArguments
             ShutdownTimeout = result.GetValue(ShutdownTimeout),
             MaxConnections = result.GetValue(MaxConnections),
             QueueCapacity = result.GetValue(Queue),
+            MaxStartingProcesses = result.GetValue(MaxStarting),
             Verbose = verbose,
             AccessLog = accessLog,
             Folder = Path.GetFullPath(result.GetValue(Folder)!),

@@ -64,9 +64,16 @@ public sealed record ServerOptions
     /// unlimited; nginx allows <c>worker_connections</c> (512, 1024 in its stock nginx.conf) per worker.</summary>
     public int MaxConnections { get; init; } = 16_384;
 
-    /// <summary>Thread-pool model: accepted connections that may wait for a free worker; beyond that they
-    /// get a quick 503. 511, the same depth as the listen backlog they would otherwise wait in.</summary>
+    /// <summary>Thread-pool model: accepted connections that may wait for a free worker; process model:
+    /// connections that may wait for a process to start. Beyond that they get a quick 503. 511, the same depth
+    /// as the listen backlog they would otherwise wait in.</summary>
     public int QueueCapacity { get; init; } = 511;
+
+    /// <summary>Process model: most worker processes starting at once; connections that find no ready spare
+    /// wait (up to <see cref="QueueCapacity"/>) for one of those. Starting a process is CPU work, so a burst
+    /// meets a queue and then 503s instead of a fork storm. 32, php-fpm's <c>pm.max_spawn_rate</c> and Apache
+    /// prefork's <c>MAX_SPAWN_RATE</c> (the most children either starts in one go).</summary>
+    public int MaxStartingProcesses { get; init; } = 32;
 
     /// <summary>How long a graceful shutdown lets in-flight requests finish before aborting them. 30 s,
     /// .NET's <c>HostOptions.ShutdownTimeout</c> (nginx's <c>worker_shutdown_timeout</c> is unbounded).</summary>
@@ -149,6 +156,7 @@ public sealed record ServerOptions
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1, nameof(QueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStartingProcesses, 1, nameof(MaxStartingProcesses));
         if (HealthPath is { } health && (!health.StartsWith('/') || !System.Text.Ascii.IsValid(health) || health.Any(char.IsWhiteSpace)))
         {
             throw new ArgumentException($"'{health}' is not a path (it must start with / and be ASCII without spaces)", nameof(HealthPath));

@@ -90,7 +90,10 @@ public static class OptionTable
     public static readonly OptionName Backlog = new("backlog", null, "listen backlog");
 
     /// <summary>--queue (serve).</summary>
-    public static readonly OptionName Queue = new("queue", null, "thread-pool queue");
+    public static readonly OptionName Queue = new("queue", null, "connections waiting for a worker");
+
+    /// <summary>--max-starting (serve).</summary>
+    public static readonly OptionName MaxStarting = new("max-starting", null, "processes starting at once");
 
     /// <summary>--max-request-line (serve).</summary>
     public static readonly OptionName MaxRequestLine = new("max-request-line", null, "longest request line");
@@ -179,7 +182,7 @@ public static class OptionTable
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
         ShutdownTimeout, MaxConnections, Backlog, Queue,
-        MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, Close, Timeout,
+        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,
     ];

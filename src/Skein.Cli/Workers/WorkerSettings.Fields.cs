@@ -39,6 +39,7 @@ public sealed partial record WorkerSettings
         Time<ServerOptions>("bodyReadTimeout", o => o.BodyReadTimeout, (o, v) => o with { BodyReadTimeout = v }),
         Int<ServerOptions>("maxConnections", o => o.MaxConnections, (o, v) => o with { MaxConnections = v }),
         Int<ServerOptions>("queueCapacity", o => o.QueueCapacity, (o, v) => o with { QueueCapacity = v }),
+        Int<ServerOptions>("maxStartingProcesses", o => o.MaxStartingProcesses, (o, v) => o with { MaxStartingProcesses = v }),
         Time<ServerOptions>("shutdownTimeout", o => o.ShutdownTimeout, (o, v) => o with { ShutdownTimeout = v }),
         Flag<ServerOptions>("verbose", o => o.Verbose, (o, v) => o with { Verbose = v }),
         Text<ServerOptions>("accessLog", o => o.AccessLog, (o, v) => o with { AccessLog = v }),

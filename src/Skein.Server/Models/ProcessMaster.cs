@@ -45,10 +45,11 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
         }
     }
 
-    /// <summary>process: starts <paramref name="count"/> spare processes for one connection each.</summary>
-    public SpareWorkers StartSpares(int count)
+    /// <summary>process: starts <paramref name="count"/> spare processes for one connection each, at most
+    /// <paramref name="maxStarting"/> starting at once, with up to <paramref name="queueCapacity"/> requests waiting.</summary>
+    public SpareWorkers StartSpares(int count, int maxStarting, int queueCapacity)
     {
-        _spares = new SpareWorkers(launch, count, Start, server.Log);
+        _spares = new SpareWorkers(launch, count, maxStarting, queueCapacity, Start, server.Log);
         _spares.Start();
         return _spares;
     }

@@ -2,6 +2,7 @@
 // master does (Run: accept, hand over) and what each process runs (Work: serve that one connection); the
 // process mechanics are in Processes/.
 
+using System.Net.Sockets;
 using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
@@ -20,18 +21,21 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
     private readonly ProcessMaster _master = new(server, launch);
 
     /// <summary>The master: keeps <c>-w</c> spare processes; accepts (admission and 503 at
-    /// <c>--max-connections</c> as in every model), hands each connection to a process of its own, closes
-    /// its copy and accepts the next.</summary>
+    /// <c>--max-connections</c> as in every model) and hands each connection to a process of its own: a ready
+    /// spare at once, else the next process to become ready. At most <c>--max-starting</c> processes start at
+    /// once; connections waiting for one queue up to <c>--queue</c>, and beyond that get a quick 503. A queued
+    /// connection whose client has gone (reset) by its turn is dropped, not given a process.</summary>
     public void Run(Listener listener, CancellationToken stopping)
     {
-        var processes = _master.StartSpares(server.Options.EffectiveWorkers);
+        var options = server.Options;
+        var processes = _master.StartSpares(options.EffectiveWorkers, options.MaxStartingProcesses, options.QueueCapacity);
         while (!stopping.IsCancellationRequested && server.TryAccept(listener, out var connection))
         {
             // The master's registry only admits (503 when full); the connection's process owns it from here.
             server.Connections.Unregister(connection);
-            if (processes.Busy >= server.Options.MaxConnections)
+            if (processes.Busy >= options.MaxConnections)
             {
-                server.Reject(connection, $"{server.Options.MaxConnections} connection processes running (--max-connections)");
+                server.Reject(connection, $"{options.MaxConnections} connection processes running (--max-connections)");
                 continue;
             }
             HandOver(processes, connection);
@@ -52,17 +56,59 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
     /// <summary>Releases the shared memory's descriptor.</summary>
     public void Dispose() => _master.Dispose();
 
+    // Gives the connection the process SpareWorkers hands out, now or (queued) later; a process that died
+    // before taking it is replaced by another request. Never throws: it may run on a process's ready event.
     private void HandOver(SpareWorkers processes, Connection connection)
     {
-        using var socket = connection.Socket; // the master's copy is closed once the child holds its own
-        while (processes.TryTake(connection.Id) is { } process)
+        var taken = processes.TryTake(connection.Id, () => IsOpen(connection));
+        if (taken is null)
         {
-            if (process.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), socket.SafeHandle))
-            {
-                return;
-            }
-            // That process died after it was started: the next spare takes the connection.
+            server.Reject(connection, $"{server.Options.MaxStartingProcesses} processes starting and {server.Options.QueueCapacity} connections waiting for one (--max-starting, --queue)");
         }
-        server.Reject(connection, "no process could be started for it");
+        else if (taken.IsCompleted)
+        {
+            Send(processes, connection, taken.Result);
+        }
+        else
+        {
+            taken.ContinueWith(t => Send(processes, connection, t.Result), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private void Send(SpareWorkers processes, Connection connection, WorkerProcess? process)
+    {
+        if (process is null)
+        {
+            if (IsOpen(connection))
+            {
+                server.Reject(connection, "no process could be started for it");
+            }
+            else
+            {
+                connection.Socket.Dispose(); // its client left while it waited
+            }
+            return;
+        }
+        if (process.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), connection.Socket.SafeHandle))
+        {
+            connection.Socket.Dispose(); // the master's copy is closed once the child holds its own
+            return;
+        }
+        HandOver(processes, connection); // that process died after it was ready: ask for another
+    }
+
+    // A client that reset its connection (SO_ERROR is set: ECONNRESET) needs no process. A client that only
+    // half-closed after sending its request still gets its answer.
+    private static bool IsOpen(Connection connection)
+    {
+        try
+        {
+            return connection.Socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
     }
 }

@@ -1,6 +1,6 @@
 // A supply of one-use worker processes (the process-per-connection model): a few spare processes started
-// ahead of need, each used for exactly one connection, plus the set of processes serving one. Keeping
-// spares hides the .NET start-up time (tens of milliseconds) from the client. It does not accept or
+// ahead of need, a bounded queue of requests waiting for one, and a bound on how many start at once, so a
+// burst of clients meets a queue and then a refusal, never an unbounded fork storm. It does not accept or
 // hand sockets over (the model does) and knows nothing of HTTP.
 
 using Microsoft.Extensions.Logging;
@@ -8,17 +8,22 @@ using Microsoft.Extensions.Logging;
 namespace Skein.Server.Processes;
 
 /// <summary>
-/// Spare worker processes for one-connection-each use. <see cref="TryTake"/> hands out the oldest spare
-/// (the one most likely to have finished starting) and starts a replacement; a spare that dies unused is
-/// replaced; a process that served its connection is forgotten when it exits.
+/// Spare worker processes for one-use each. <see cref="TryTake"/> hands out a ready spare at once (the
+/// oldest), or queues the request until a process is ready (first come, first served), or refuses it when
+/// <c>queueCapacity</c> requests already wait. Processes are started to keep <c>spares</c> ready plus one per
+/// waiting request, never more than <c>maxStarting</c> at a time: starting a process is CPU work, and more
+/// of them at once than that only makes every one of them (and the processes serving clients) slower.
 /// </summary>
-public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerProcess> onStarted, ILogger log)
+public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStarting, int queueCapacity, Action<WorkerProcess> onStarted, ILogger log)
 {
     private readonly Lock _gate = new();
-    private readonly Queue<WorkerProcess> _spares = new();
+    private readonly Queue<WorkerProcess> _ready = new();
+    private readonly Queue<Request> _waiting = new();
+    private readonly HashSet<WorkerProcess> _starting = [];
     private readonly Dictionary<WorkerProcess, long> _busy = [];
     private readonly List<Task> _watchers = [];
     private bool _stopping;
+    private int _failedStarts;
 
     /// <summary>Processes serving a connection now.</summary>
     public int Busy
@@ -32,75 +37,91 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         }
     }
 
-    /// <summary>Starts the spares.</summary>
-    public void Start()
+    /// <summary>Processes started and not ready yet.</summary>
+    public int Starting
     {
-        for (var i = 0; i < spares; i++)
+        get
         {
-            TryAddSpare();
+            lock (_gate)
+            {
+                return _starting.Count;
+            }
         }
     }
 
-    /// <summary>Takes a process for connection <paramref name="connectionId"/> (starting one when no spare is
-    /// left) and arranges its replacement. Null when none could be started (the error is logged).</summary>
-    public WorkerProcess? TryTake(long connectionId)
+    /// <summary>Requests waiting for a process.</summary>
+    public int Waiting
     {
-        while (true)
+        get
         {
-            WorkerProcess? worker = null;
             lock (_gate)
             {
-                while (worker is null && _spares.TryDequeue(out var spare))
-                {
-                    worker = spare.HasExited ? null : spare;
-                }
-                if (worker is not null)
-                {
-                    _busy[worker] = connectionId;
-                }
+                return _waiting.Count;
             }
-            if (worker is null)
+        }
+    }
+
+    /// <summary>Starts the spares (at most <c>maxStarting</c> at once; the rest as those become ready).</summary>
+    public void Start() => TopUp();
+
+    /// <summary>
+    /// A process for job <paramref name="jobId"/>: completed at once with a ready spare, or later with the
+    /// first process to become ready after the requests queued before it. Null when <c>queueCapacity</c>
+    /// requests already wait (refuse the job). The task completes with null when the job is dropped instead:
+    /// <paramref name="stillWanted"/> said no when its turn came (its client left), no process could be
+    /// started, or the supply is stopping.
+    /// </summary>
+    public Task<WorkerProcess?>? TryTake(long jobId, Func<bool> stillWanted)
+    {
+        ArgumentNullException.ThrowIfNull(stillWanted);
+        Task<WorkerProcess?> taken;
+        lock (_gate)
+        {
+            if (_stopping)
             {
-                // No spare left (a burst): start one now; it takes this connection and the next spare is not
-                // started before it is ready.
-                if (!TryAddSpare())
-                {
-                    return null;
-                }
-                continue;
+                return Task.FromResult<WorkerProcess?>(null);
             }
-            // The replacement spare starts once the taken process is ready: in a burst, processes that already
-            // have a client get the CPU before spares for clients that have not come yet.
-            if (worker.Ready.IsCompleted)
+            if (TakeReady(jobId) is { } ready)
             {
-                TryAddSpare();
+                taken = Task.FromResult<WorkerProcess?>(ready);
+            }
+            else if (_waiting.Count >= queueCapacity)
+            {
+                return null;
             }
             else
             {
-                lock (_gate)
-                {
-                    _watchers.Add(worker.Ready.ContinueWith(_ => TryAddSpare(), CancellationToken.None,
-                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
-                }
+                var request = new Request(jobId, stillWanted);
+                _waiting.Enqueue(request);
+                taken = request.Process.Task;
             }
-            return worker;
         }
+        TopUp();
+        return taken;
     }
 
     /// <summary>Stops every spare and busy process: Stop message (a busy one finishes its request first),
-    /// wait up to <paramref name="timeout"/>, kill the rest. True if all exited by themselves.</summary>
+    /// wait up to <paramref name="timeout"/>, kill the rest. Waiting requests complete with null. True if
+    /// all exited by themselves.</summary>
     public async Task<bool> StopAsync(TimeSpan timeout)
     {
         List<WorkerProcess> all;
+        Request[] dropped;
         Task[] watchers;
         int busy;
         lock (_gate)
         {
             _stopping = true;
-            all = [.. _spares, .. _busy.Keys];
+            all = [.. _ready, .. _starting, .. _busy.Keys];
             busy = _busy.Count;
-            _spares.Clear();
+            _ready.Clear();
+            dropped = [.. _waiting];
+            _waiting.Clear();
             watchers = [.. _watchers];
+        }
+        foreach (var request in dropped)
+        {
+            request.Process.TrySetResult(null);
         }
         if (busy > 0)
         {
@@ -111,15 +132,45 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         return inTime;
     }
 
-    private bool TryAddSpare()
+    // Under the lock: the oldest live ready spare, now busy with the job; null if there is none.
+    private WorkerProcess? TakeReady(long jobId)
     {
-        lock (_gate)
+        while (_ready.TryDequeue(out var spare))
         {
-            if (_stopping)
+            if (!spare.HasExited)
             {
-                return false;
+                _busy[spare] = jobId;
+                return spare;
             }
         }
+        return null;
+    }
+
+    // Starts what is missing: a process per waiting request plus the spares, minus those ready or starting,
+    // within maxStarting. After MaxFailedStarts processes in a row die before becoming ready (a broken
+    // program or configuration), only waiting requests start more, so a crash loop does not run forever.
+    private void TopUp()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                var wanted = _waiting.Count + (_failedStarts >= Supervisor.MaxFailedStarts ? 0 : spares) - _ready.Count;
+                if (_stopping || _starting.Count >= maxStarting || _starting.Count >= wanted)
+                {
+                    return;
+                }
+            }
+            if (!TryStartOne())
+            {
+                FailWaiting();
+                return;
+            }
+        }
+    }
+
+    private bool TryStartOne()
+    {
         WorkerProcess worker;
         try
         {
@@ -138,36 +189,110 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
                 // Shutdown began meanwhile: this one is not needed.
                 worker.RequestStop();
                 worker.Dispose();
-                return false;
+                return true;
             }
-            _spares.Enqueue(worker);
-            _watchers.Add(WatchAsync(worker));
+            _starting.Add(worker);
             _watchers.RemoveAll(t => t.IsCompleted);
+            _watchers.Add(WatchAsync(worker));
         }
         return true;
     }
 
+    // No process could be started: the requests waiting now are dropped (their jobs are refused) rather than
+    // left waiting for a process that may never come.
+    private void FailWaiting()
+    {
+        Request[] dropped;
+        lock (_gate)
+        {
+            if (_starting.Count > 0)
+            {
+                return; // those still starting will take the waiting requests
+            }
+            dropped = [.. _waiting];
+            _waiting.Clear();
+        }
+        foreach (var request in dropped)
+        {
+            request.Process.TrySetResult(null);
+        }
+    }
+
     private async Task WatchAsync(WorkerProcess worker)
     {
+        var ready = await worker.Ready;
+        Request? served = null;
+        WorkerProcess? surplus = null;
+        var abandoned = new List<Request>();
+        lock (_gate)
+        {
+            _starting.Remove(worker);
+            if (ready && !_stopping)
+            {
+                _failedStarts = 0;
+                // First come, first served; a request whose job is no longer wanted is dropped, not served.
+                while (served is null && _waiting.TryDequeue(out var request))
+                {
+                    if (request.StillWanted())
+                    {
+                        served = request;
+                        _busy[worker] = request.JobId;
+                    }
+                    else
+                    {
+                        abandoned.Add(request);
+                    }
+                }
+                if (served is null && _ready.Count < spares)
+                {
+                    _ready.Enqueue(worker);
+                }
+                else if (served is null)
+                {
+                    surplus = worker; // started for a request that left meanwhile: the spares are full
+                }
+            }
+            else if (!ready)
+            {
+                _failedStarts++;
+            }
+        }
+        foreach (var request in abandoned)
+        {
+            request.Process.TrySetResult(null);
+        }
+        served?.Process.TrySetResult(worker);
+        surplus?.RequestStop();
+        TopUp(); // a replacement for the process just taken, or for one that failed to start
+
         await worker.Exited;
-        bool wasSpare;
-        long connectionId;
+        bool wasBusy;
+        long jobId;
         bool stopping;
         lock (_gate)
         {
-            wasSpare = !_busy.Remove(worker, out connectionId);
+            wasBusy = _busy.Remove(worker, out jobId);
             stopping = _stopping;
+            if (!wasBusy && _ready.Contains(worker))
+            {
+                var alive = _ready.Where(w => w != worker).ToArray();
+                _ready.Clear();
+                foreach (var spare in alive)
+                {
+                    _ready.Enqueue(spare);
+                }
+            }
         }
         var exit = worker.DescribeExit();
-        if (wasSpare && !stopping)
+        if (!wasBusy && !stopping && worker != surplus)
         {
             ProcessLog.SpareDied(log, worker.Pid, exit);
-            TryAddSpare();
+            TopUp();
         }
-        else if (!wasSpare && worker.ExitCode != 0)
+        else if (wasBusy && worker.ExitCode != 0)
         {
             // A crash in one connection's process touches no other connection: it is only logged.
-            ProcessLog.ConnectionProcessCrashed(log, worker.Pid, connectionId, exit);
+            ProcessLog.ConnectionProcessCrashed(log, worker.Pid, jobId, exit);
         }
         else
         {
@@ -177,5 +302,14 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, Action<WorkerP
         {
             worker.Dispose();
         }
+    }
+
+    private sealed class Request(long jobId, Func<bool> stillWanted)
+    {
+        public long JobId { get; } = jobId;
+
+        public Func<bool> StillWanted { get; } = stillWanted;
+
+        public TaskCompletionSource<WorkerProcess?> Process { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
