@@ -8,17 +8,16 @@ namespace Skein.Server.Models;
 /// Event loops: the acceptor hands each connection round-robin to one of N loops, and that loop's single
 /// thread runs every step of it (reads, handler code, writes) for the connection's whole life, interleaved
 /// with its other connections at each await. Thousands of idle or waiting connections cost no threads; a
-/// CPU-bound handler, though, stalls every connection of its loop. N is <paramref name="loops"/>, or <c>-w</c>;
-/// a hybrid worker process runs this with N = 1.
+/// CPU-bound handler, though, stalls every connection of its loop. A hybrid worker process runs this with N = 1.
 /// </summary>
-public sealed class EventLoopModel(ServerContext server, int? loops = null) : IConcurrencyModel, IDisposable
+public sealed class EventLoopModel(ServerContext server) : IConcurrencyModel, IDisposable
 {
     private EventLoopGroup? _loops;
 
     /// <inheritdoc/>
     public void Run(Listener listener, CancellationToken stopping)
     {
-        _loops = new EventLoopGroup(loops ?? server.Options.EffectiveWorkers, server.Log);
+        _loops = new EventLoopGroup(server.Options.EffectiveWorkers, server.Log);
         while (!stopping.IsCancellationRequested && server.TryAccept(listener, out var connection))
         {
             _loops.Next().Spawn(() => server.ServeAsync(connection));

@@ -20,18 +20,50 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     private Supervisor? _supervisor;
     private SpareWorkers? _spares;
 
-    /// <summary>process-pool, hybrid: starts <c>-w</c> workers and one standby, gives each worker the
-    /// listening socket, and replaces any that dies, until <paramref name="stopping"/> fires. Runs on the
-    /// calling thread (the master accepts nothing itself). If the workers cannot be kept running (they die
-    /// before becoming ready, or the program cannot be started), logs it and requests the server's shutdown.</summary>
+    /// <summary>process-pool: starts <c>-w</c> workers and one standby, gives each worker the listening
+    /// socket, and replaces any that dies, until <paramref name="stopping"/> fires. Runs on the calling thread
+    /// (the master accepts nothing itself).</summary>
     public void RunSharing(Listener listener, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(listener);
         _supervisor = new Supervisor(launch, server.Options.EffectiveWorkers, Start, worker => Listen(worker, listener), server.Log);
+        Supervise(_supervisor, stopping); // the master's accept thread has nothing else to do: it waits here
+    }
+
+    /// <summary>hybrid: starts <c>-w</c> workers and one standby and supervises them on a thread of its own;
+    /// accepts on the calling thread and hands each connection (SCM_RIGHTS) to the next ready worker in turn,
+    /// so every worker gets the same share. While no worker is ready, new connections wait in the listen backlog.</summary>
+    public void RunHandingOut(Listener listener, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var supervisor = _supervisor = new Supervisor(launch, server.Options.EffectiveWorkers, Start, _ => { }, server.Log);
+        var supervising = new Thread(() => Supervise(supervisor, stopping)) { Name = "supervisor" };
+        supervising.Start();
+        while (!stopping.IsCancellationRequested && supervisor.Next(stopping) is { } first && server.TryAccept(listener, out var connection))
+        {
+            // The master's registry only admits (503 when full); the worker's own registry takes it from here.
+            server.Connections.Unregister(connection);
+            using var socket = connection.Socket; // the master's copy is closed once the worker holds its own
+            for (var worker = first; worker is not null; worker = supervisor.Next(stopping))
+            {
+                if (worker.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), socket.SafeHandle))
+                {
+                    break;
+                }
+                // That worker died since it was chosen: the next one takes the connection.
+            }
+        }
+        supervising.Join();
+    }
+
+    // Runs the supervision until `stopping` fires. If the workers cannot be kept running (they die before
+    // becoming ready, or the program cannot be started), logs it and requests the server's shutdown.
+    private void Supervise(Supervisor supervisor, CancellationToken stopping)
+    {
         try
         {
-            // The master's accept thread has nothing else to do: it waits here (no synchronization context).
-            _supervisor.RunAsync(stopping).GetAwaiter().GetResult();
+            // No synchronization context on this thread: blocking on the task is safe here.
+            supervisor.RunAsync(stopping).GetAwaiter().GetResult();
         }
         catch (InvalidOperationException e)
         {
@@ -80,8 +112,12 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     private static void Listen(WorkerProcess worker, Listener listener)
         => worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
 
-    /// <summary>Releases the shared memory's descriptor.</summary>
-    public void Dispose() => _shared.Dispose();
+    /// <summary>Releases the shared memory's descriptor and the supervisor.</summary>
+    public void Dispose()
+    {
+        _shared.Dispose();
+        _supervisor?.Dispose();
+    }
 
     // How long the master waits for its workers: each worker gives its in-flight requests what is left of
     // the shutdown timeout, so the master waits that plus ExitMargin (at least `timeout`) before it kills stragglers.

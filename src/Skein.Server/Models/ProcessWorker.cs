@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
+using Skein.Server.Threading;
 
 namespace Skein.Server.Models;
 
@@ -119,6 +120,50 @@ public sealed class ProcessWorker
         return 0;
     }
 
+    /// <summary>hybrid: report ready, then serve on <paramref name="loops"/> every connection the master
+    /// hands over, until it says Stop (graceful shutdown) or is gone. The channel is this worker's listener.
+    /// Returns the exit code.</summary>
+    public int ServeHandedOut(EventLoopGroup loops)
+    {
+        ArgumentNullException.ThrowIfNull(loops);
+        if (NeedsWarmUp && !_channel.HasPending)
+        {
+            TryWarmUp();
+        }
+        ReportReady();
+        using var exiting = new ExitSignal();
+        var stopped = false;
+        while (_channel.TryReceive(out var message, out var fd))
+        {
+            if (message.Kind == WorkerMessageKind.Serve && fd is not null)
+            {
+                if (Server.Admit(new Socket(fd)) is { } connection)
+                {
+                    loops.Next().Spawn(() => Server.ServeAsync(connection));
+                }
+                continue;
+            }
+            fd?.Dispose();
+            if (message.Kind == WorkerMessageKind.Stop)
+            {
+                ProcessLog.StopRequested(Server.Log, Environment.ProcessId, "the master asked");
+                stopped = true;
+                break;
+            }
+        }
+        if (stopped)
+        {
+            Server.Shutdown.RequestStop("the master asked");
+        }
+        else
+        {
+            OnMasterGone(exiting);
+        }
+        Server.Shutdown.WaitForConnections();
+        loops.Join(TimeSpan.FromSeconds(5));
+        return 0;
+    }
+
     private void ReportReady() => _channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
 
     // The work message with its socket. False with the exit code when there is none: 0 if the master stopped
@@ -176,10 +221,8 @@ public sealed class ProcessWorker
         }
     }
 
-    // The channel's reader: Stop → graceful shutdown; end-of-file → the master is gone (or this process is
-    // closing the channel on its way out, which `exiting` tells apart). An orphan stops as gracefully as it
-    // can within OrphanGrace, then exits regardless: nobody supervises it any more, and a client is better
-    // served by a closed connection it can retry than by a process nobody will ever stop.
+    // The channel's reader while the worker serves: Stop → graceful shutdown; end-of-file → the master is gone
+    // (or this process is closing the channel on its way out, which `exiting` tells apart).
     private ExitSignal WatchMaster()
     {
         var exiting = new ExitSignal();
@@ -196,23 +239,35 @@ public sealed class ProcessWorker
                     server.Shutdown.RequestStop("the master asked");
                 }
             }
-            if (exiting.IsSet)
+            if (!exiting.IsSet)
             {
-                return;
-            }
-            ProcessLog.MasterGone(server.Log, Environment.ProcessId);
-            server.Shutdown.RequestStop("the master is gone");
-            // A watchdog, not synchronization: this background thread never keeps the process alive, and it
-            // ends the process if the shutdown has not done so in time.
-            var grace = server.Options.ShutdownTimeout < OrphanGrace ? server.Options.ShutdownTimeout : OrphanGrace;
-            if (!exiting.Wait(grace + TimeSpan.FromSeconds(1)))
-            {
-                Environment.Exit(1);
+                OnMasterGone(exiting);
             }
         })
         { IsBackground = true, Name = "master-channel" };
         watcher.Start();
         return exiting;
+    }
+
+    // An orphan stops as gracefully as it can within OrphanGrace, then exits regardless: nobody supervises it
+    // any more, and a client is better served by a closed connection it can retry than by a process nobody
+    // will ever stop. The watchdog is not synchronization: a background thread never keeps the process alive,
+    // and it ends the process if the shutdown has not done so in time.
+    private void OnMasterGone(ExitSignal exiting)
+    {
+        var server = Server;
+        ProcessLog.MasterGone(server.Log, Environment.ProcessId);
+        server.Shutdown.RequestStop("the master is gone");
+        var grace = server.Options.ShutdownTimeout < OrphanGrace ? server.Options.ShutdownTimeout : OrphanGrace;
+        var watchdog = new Thread(() =>
+        {
+            if (!exiting.Wait(grace + TimeSpan.FromSeconds(1)))
+            {
+                Environment.Exit(1);
+            }
+        })
+        { IsBackground = true, Name = "orphan-watchdog" };
+        watchdog.Start();
     }
 
     // Set when the worker is on its way out, so the channel closing is not taken for the master's death.

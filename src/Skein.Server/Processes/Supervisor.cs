@@ -15,7 +15,7 @@ namespace Skein.Server.Processes;
 /// before they report ready (a broken configuration) make <see cref="RunAsync"/> fail instead of
 /// respawning forever.
 /// </summary>
-public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProcess> prepare, Action<WorkerProcess> activate, ILogger log)
+public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProcess> prepare, Action<WorkerProcess> activate, ILogger log) : IDisposable
 {
     /// <summary>Consecutive workers that may die before becoming ready before the supervisor gives up.
     /// 5: enough to ride out a transient failure, few enough to stop a crash loop within seconds.</summary>
@@ -23,7 +23,10 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
 
     private readonly Lock _gate = new();
     private readonly WorkerProcess?[] _slots = new WorkerProcess?[count];
+    // Set (under _gate) whenever a worker in a slot becomes ready, so Next can wait for one.
+    private readonly ManualResetEventSlim _slotReady = new();
     private WorkerProcess? _standby;
+    private int _next;
     private bool _stopping;
     private int _failedStarts;
 
@@ -35,6 +38,37 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
             lock (_gate)
             {
                 return [.. _slots.OfType<WorkerProcess>().Append(_standby).OfType<WorkerProcess>().Where(w => !w.HasExited)];
+            }
+        }
+    }
+
+    /// <summary>The next ready worker in a slot, in turn (round-robin, as Netty's <c>EventLoopGroup.next()</c>),
+    /// so each gets the same share of what the master hands out. Waits while none is ready (at start-up, or
+    /// for the moments a dead worker's replacement takes); null once <paramref name="stopping"/> fires.</summary>
+    public WorkerProcess? Next(CancellationToken stopping)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                for (var i = 0; i < _slots.Length; i++)
+                {
+                    var slot = (_next + i) % _slots.Length;
+                    if (_slots[slot] is { HasExited: false, Ready: { IsCompletedSuccessfully: true, Result: true } } worker)
+                    {
+                        _next = (slot + 1) % _slots.Length;
+                        return worker;
+                    }
+                }
+                _slotReady.Reset();
+            }
+            try
+            {
+                _slotReady.Wait(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
         }
     }
@@ -121,6 +155,13 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
             }
             first = false;
 
+            if (await Task.WhenAny(worker.Ready, stopped) == worker.Ready && await worker.Ready)
+            {
+                lock (_gate)
+                {
+                    _slotReady.Set();
+                }
+            }
             if (await Task.WhenAny(worker.Exited, stopped) == stopped)
             {
                 return;
@@ -190,4 +231,7 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
         fresh.RequestStop();
         fresh.Dispose();
     }
+
+    /// <summary>Releases the ready signal (after <see cref="StopAsync"/>).</summary>
+    public void Dispose() => _slotReady.Dispose();
 }
