@@ -115,6 +115,37 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("0", (await RawClient.GetAsync(server.Port, "/waiters", Soon * 2)).Text.Trim());
     }
 
+    [Fact]
+    public async Task Process_a_burst_of_new_connections_is_answered_by_processes_started_a_few_at_a_time()
+    {
+        const int Burst = 12;
+        var server = await StartAsync("process", "-w", "2", "--max-starting", "4");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, Burst).Select(_ => RawClient.GetAsync(server.Port, "/", Soon * 3)));
+
+        // Every client waited for a process (in the queue, 511 by default) and none was refused.
+        Assert.All(responses, r => Assert.Equal(200, r.Status));
+    }
+
+    [Fact]
+    public async Task Process_past_the_starting_processes_and_the_queue_a_burst_gets_quick_503s_and_the_rest_200()
+    {
+        const int Burst = 16;
+        // One spare, one process starting at a time, two connections waiting for it: a burst of 16 overflows.
+        var server = await StartAsync("process", "-w", "1", "--max-starting", "1", "--queue", "2");
+        await WorkersAsync(server, 1);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, Burst).Select(_ => RawClient.GetAsync(server.Port, "/", Soon * 3)));
+
+        var statuses = responses.Select(r => r.Status).ToArray();
+        output.WriteLine($"statuses: {string.Join(' ', statuses)}");
+        Assert.All(statuses, s => Assert.True(s is 200 or 503, $"status {s}"));
+        Assert.Contains(200, statuses); // the spare and the queued ones were served
+        Assert.Contains(503, statuses); // the rest were refused at once, not left hanging
+        Assert.Contains("(--max-starting, --queue)", server.Output, StringComparison.Ordinal);
+        Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/", Soon)).Status); // and the server recovers
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     private static async Task<int> CountWaitersAsync(int port)
