@@ -108,16 +108,16 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
             return;
         }
         // 200 waiters in the in-process models. The process models hold a process per waiter (process) or a
-        // worker per waiter (process-pool): 10 of them already span many processes, and a test that starts
-        // hundreds of processes at once is a load test, not a check of behaviour (benchmarks/processes).
-        var waiters = model is ConcurrencyModel.Process or ConcurrencyModel.ProcessPool ? 10 : 200;
+        // worker per waiter (process-pool): 4 of them already span 4 processes, and each process the suite starts
+        // costs ~0.2 s of CPU (JIT build); a test that starts hundreds is a load test (benchmarks/processes).
+        var waiters = model is ConcurrencyModel.Process or ConcurrencyModel.ProcessPool ? 4 : 200;
         // Models with bounded capacity serve one connection per worker: they get a server of their own with
         // enough workers for the waiters plus the requests that count and release them (like a prefork server
         // sized for long polling). The process model gets its own server too, so its processes end with the test.
         SkeinProcess? dedicated = model switch
         {
             ConcurrencyModel.ThreadPool => await servers.StartAsync(model, "-w", "220"),
-            ConcurrencyModel.ProcessPool => await servers.StartAsync(model, "-w", "14"),
+            ConcurrencyModel.ProcessPool => await servers.StartAsync(model, "-w", "7"),
             ConcurrencyModel.Process => await servers.StartAsync(model),
             _ => null,
         };
