@@ -15,6 +15,8 @@ public sealed partial record WorkerSettings
     private const string VersionField = "version";
     private const string ServerField = "server";
     private const string SiteField = "site";
+    private const string RateBytesField = "bytesPerSecond";
+    private const string RateGraceField = "gracePeriod";
 
     private static readonly Field<HttpLimits>[] LimitFields =
     [
@@ -37,6 +39,8 @@ public sealed partial record WorkerSettings
         Time<ServerOptions>("headerTimeout", o => o.HeaderTimeout, (o, v) => o with { HeaderTimeout = v }),
         Time<ServerOptions>("keepAliveTimeout", o => o.KeepAliveTimeout, (o, v) => o with { KeepAliveTimeout = v }),
         Time<ServerOptions>("bodyReadTimeout", o => o.BodyReadTimeout, (o, v) => o with { BodyReadTimeout = v }),
+        Rate<ServerOptions>("minRequestBodyDataRate", o => o.MinRequestBodyDataRate, (o, v) => o with { MinRequestBodyDataRate = v }),
+        Rate<ServerOptions>("minResponseDataRate", o => o.MinResponseDataRate, (o, v) => o with { MinResponseDataRate = v }),
         Int<ServerOptions>("maxConnections", o => o.MaxConnections, (o, v) => o with { MaxConnections = v }),
         Int<ServerOptions>("queueCapacity", o => o.QueueCapacity, (o, v) => o with { QueueCapacity = v }),
         Int<ServerOptions>("maxStartingProcesses", o => o.MaxStartingProcesses, (o, v) => o with { MaxStartingProcesses = v }),
@@ -139,6 +143,50 @@ public sealed partial record WorkerSettings
     // Exactly, as ticks (Timeout.InfiniteTimeSpan included).
     private static Field<T> Time<T>(string name, Func<T, TimeSpan> get, Func<T, TimeSpan, T> set)
         => new(name, (w, o) => w.WriteNumber(name, get(o).Ticks), (T o, ref Utf8JsonReader r) => set(o, TimeSpan.FromTicks(r.GetInt64())));
+
+    // null (no minimum), or {"bytesPerSecond": n, "gracePeriod": ticks}.
+    private static Field<T> Rate<T>(string name, Func<T, MinDataRate?> get, Func<T, MinDataRate?, T> set)
+        => new(name,
+            (w, o) =>
+            {
+                if (get(o) is { } rate)
+                {
+                    w.WriteStartObject(name);
+                    w.WriteNumber(RateBytesField, rate.BytesPerSecond);
+                    w.WriteNumber(RateGraceField, rate.GracePeriod.Ticks);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull(name);
+                }
+            },
+            (T o, ref Utf8JsonReader r) => set(o, r.TokenType == JsonTokenType.Null ? null : ReadRate(ref r)));
+
+    private static MinDataRate ReadRate(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"expected a data rate object, found {reader.TokenType}");
+        }
+        MoveToValue(ref reader, RateBytesField);
+        var bytesPerSecond = reader.GetDouble();
+        MoveToValue(ref reader, RateGraceField);
+        var grace = TimeSpan.FromTicks(reader.GetInt64());
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new JsonException("a data rate has exactly two fields");
+        }
+        return new MinDataRate(bytesPerSecond, grace);
+    }
+
+    private static void MoveToValue(ref Utf8JsonReader reader, string name)
+    {
+        if (!reader.Read() || !reader.ValueTextEquals(name) || !reader.Read())
+        {
+            throw new JsonException($"a data rate needs {name}");
+        }
+    }
 
     private static Field<T> Nested<T, TValue>(string name, Func<T, TValue> get, Func<T, TValue, T> set, Field<TValue>[] fields)
         => new(name,

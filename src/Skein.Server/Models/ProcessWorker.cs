@@ -160,6 +160,7 @@ public sealed class ProcessWorker
             OnMasterGone(exiting);
         }
         Server.Shutdown.WaitForConnections();
+        ServerHost.LogWorkerStopped(Server);
         loops.Join(TimeSpan.FromSeconds(5));
         return 0;
     }
