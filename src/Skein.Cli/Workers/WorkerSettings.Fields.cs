@@ -48,6 +48,7 @@ public sealed partial record WorkerSettings
         Flag<ServerOptions>("verbose", o => o.Verbose, (o, v) => o with { Verbose = v }),
         Text<ServerOptions>("accessLog", o => o.AccessLog, (o, v) => o with { AccessLog = v }),
         Text<ServerOptions>("folder", o => o.Folder, (o, v) => o with { Folder = v }),
+        Text<ServerOptions>("healthPath", o => o.HealthPath, (o, v) => o with { HealthPath = v }),
     ];
 
     private static readonly Field<SiteOptions>[] SiteFields =
