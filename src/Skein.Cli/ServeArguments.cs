@@ -10,6 +10,7 @@ using System.CommandLine;
 using Skein.App;
 using Skein.Cli.Grammar;
 using Skein.Http;
+using Skein.Http.Proxy;
 using Skein.Server;
 using Skein.Server.Models;
 
@@ -135,12 +136,21 @@ public sealed class ServeArguments
         "Read options from a JSON file whose keys are these options' long names ({\"port\": 8080, \"header-timeout\": \"10s\"}); "
         + "options on the command line win. SIGHUP reads it again.", "FILE", "a file");
 
+    /// <summary>--proxy-protocol</summary>
+    public SkeinOption<bool> ProxyProtocol { get; } = OptionTable.ProxyProtocol.Flag(
+        "Every connection starts with a PROXY protocol v1 or v2 header (HAProxy's send-proxy): logs and handlers see the client it names. Without a valid header the connection is closed.");
+
+    /// <summary>--proxy-from</summary>
+    public SkeinOption<string> ProxyFrom { get; } = OptionTable.ProxyFrom.Text(ServerDefaults.ProxyFrom.ToString(),
+        "With --proxy-protocol: the proxies allowed to connect (others are closed at once).", "CIDR[,CIDR]",
+        "addresses or CIDR ranges separated by commas (10.0.0.0/8,192.168.1.7,::1/128)", text => AddressRanges.TryParse(text, out _, out _));
+
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
         MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
-        MaxBody, MaxChunkLine, AccessLog, HealthPath,
+        MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom,
     ];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -191,6 +201,8 @@ public sealed class ServeArguments
             MaxStartingProcesses = result.GetValue(MaxStarting),
             Verbose = verbose,
             AccessLog = accessLog,
+            ProxyProtocol = result.GetValue(ProxyProtocol),
+            ProxyFrom = AddressRanges.Parse(result.GetValue(ProxyFrom)!),
             Folder = Path.GetFullPath(result.GetValue(Folder)!),
             HealthPath = result.GetValue(HealthPath) is var health && health == Off ? null : health,
         }.Validate();

@@ -2,6 +2,7 @@
 // does not parse command lines (Skein.Cli does) and knows nothing of the application being served.
 using System.Net;
 using Skein.Http;
+using Skein.Http.Proxy;
 using Skein.Server.Models;
 
 namespace Skein.Server;
@@ -102,6 +103,16 @@ public sealed record ServerOptions
     /// use; null for none (the path then goes to the application like any other).</summary>
     public string? HealthPath { get; init; } = "/healthz";
 
+    /// <summary>Every connection starts with a PROXY protocol header (v1 or v2, as HAProxy sends with
+    /// <c>send-proxy</c>/<c>send-proxy-v2</c>) that names the real client: the access log and handlers see that
+    /// address. A connection without a valid header, or from a peer outside <see cref="ProxyFrom"/>, is closed
+    /// without a response. Default off (nginx's <c>listen ... proxy_protocol</c> is off by default too).</summary>
+    public bool ProxyProtocol { get; init; }
+
+    /// <summary>With <see cref="ProxyProtocol"/>: the peers (the proxies) allowed to connect. Default loopback
+    /// only (127.0.0.0/8, ::1): a proxy elsewhere must be named, so no other host can forge client addresses.</summary>
+    public AddressRanges ProxyFrom { get; init; } = AddressRanges.Loopback;
+
     /// <summary>The most workers <see cref="Validate"/> accepts: far past what one machine runs usefully.</summary>
     public const int MaxWorkers = 10_000;
 
@@ -161,6 +172,7 @@ public sealed record ServerOptions
         {
             throw new ArgumentException($"'{health}' is not a path (it must start with / and be ASCII without spaces)", nameof(HealthPath));
         }
+        ArgumentNullException.ThrowIfNull(ProxyFrom, nameof(ProxyFrom));
         return this;
     }
 

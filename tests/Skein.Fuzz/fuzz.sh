@@ -5,7 +5,7 @@
 #   tests/Skein.Fuzz/fuzz.sh minimize <target>        afl-cmin the queue into corpus/<target> (checked in)
 #   tests/Skein.Fuzz/fuzz.sh triage <target> <file>.. run inputs once and print what each did
 #
-# Targets: request, chunked, path. Work goes to $FUZZ_WORK (default artifacts/fuzz, git-ignored; not /tmp,
+# Targets: request, chunked, path, proxy. Work goes to $FUZZ_WORK (default artifacts/fuzz, git-ignored; not /tmp,
 # which afl-cmin refuses). afl-fuzz runs under `nice -n 19` and without CPU binding: the machine is shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -65,6 +65,8 @@ internal sealed class TestHandler : IHttpHandler, IDisposable
                     Interlocked.Decrement(ref _sleeping);
                 }
                 return HttpResponse.Text(200, "slept\n");
+            case "/peer":
+                return HttpResponse.Text(200, request.RemoteAddress ?? "-");
             case "/throw":
                 throw new InvalidOperationException("boom");
             case "/stream":

@@ -51,6 +51,8 @@ public static class FuzzSeeds
             .Concat(HttpCases.Valid.Where(c => c.Raw.Contains("chunked", StringComparison.Ordinal))
                 .Select(c => (Label(c.Label), c.Raw[(c.Raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..])))),
         "path" => Paths.Select((path, i) => ($"rfc3986-{i}", Encoding.Latin1.GetBytes(path))),
+        "proxy" => ProxyCases.ValidCases.Select(c => (Label(c.Label), (byte[])[.. c.Bytes, .. "GET / HTTP/1.1\r\n"u8]))
+            .Concat(ProxyCases.InvalidCases.Select(c => (Label(c.Label), c.Bytes))),
         _ => throw new ArgumentException($"Unknown fuzz target '{target}'.", nameof(target)),
     };
 

@@ -4,6 +4,7 @@
 // InvalidOperationException of a broken calling contract); a rejection by the core is an ordinary outcome.
 using System.Text;
 using Skein.Http;
+using Skein.Http.Proxy;
 using Skein.Http.Semantics;
 
 namespace Skein.Testing;
@@ -20,6 +21,7 @@ public static class FuzzTargets
         ["request"] = "one settings byte, then a client's byte stream (request lines, headers, bodies, pipelined requests)",
         ["chunked"] = "one settings byte, then the bytes after a chunked POST head (chunk framing, trailers, what follows)",
         ["path"] = "a request path (a '/' is put in front when missing)",
+        ["proxy"] = "the first bytes of a connection with --proxy-protocol (a PROXY v1 or v2 header, then anything)",
     };
 
     /// <summary>The target named <paramref name="name"/>; throws <see cref="ArgumentException"/> for an unknown name.</summary>
@@ -28,6 +30,7 @@ public static class FuzzTargets
         "request" => Request,
         "chunked" => Chunked,
         "path" => Path,
+        "proxy" => Proxy,
         _ => throw new ArgumentException($"Unknown fuzz target '{name}'; known: {string.Join(", ", Descriptions.Keys)}.", nameof(name)),
     };
 
@@ -100,6 +103,54 @@ public static class FuzzTargets
         if (!expected)
         {
             throw new FuzzInvariantException($"The core handed out the path '{request.Path}' for the target '{request.Target}'.");
+        }
+    }
+
+    /// <summary>The PROXY header parser's contract: never an exception; every prefix shorter than the point where
+    /// it decides is "need more" and the first decision is the whole input's (so a header trickled byte by byte
+    /// reads as one sent whole); a rejection is final (more bytes never make it valid); a complete header takes
+    /// no more bytes than the input and the limits allow, re-parses alone to the same header, and names
+    /// addresses of the family its kind says.</summary>
+    public static void Proxy(byte[] input)
+    {
+        var whole = ProxyHeaderParser.TryParse(input, out var header, out var consumed, out _);
+        var decided = input.Length;
+        for (var length = 0; length < input.Length; length++)
+        {
+            var status = ProxyHeaderParser.TryParse(input.AsSpan(0, length), out var partial, out var partialConsumed, out _);
+            if (status == ProxyParseStatus.NeedMoreData)
+            {
+                continue;
+            }
+            decided = length;
+            if (status != whole || partial != header || partialConsumed != consumed)
+            {
+                throw new FuzzInvariantException($"PROXY: {length} of {input.Length} bytes gave {status} ({partial}, {partialConsumed}); all of them {whole} ({header}, {consumed}).");
+            }
+            break;
+        }
+        if (whole == ProxyParseStatus.Complete && consumed != decided)
+        {
+            throw new FuzzInvariantException($"PROXY: the header took {consumed} bytes but was decided after {decided}.");
+        }
+        if (whole != ProxyParseStatus.Complete)
+        {
+            return;
+        }
+        var limit = header.Version == 1 ? ProxyHeaderParser.MaxV1Bytes : ProxyHeaderParser.MaxV2Bytes;
+        if (consumed > input.Length || consumed > limit || consumed < 8)
+        {
+            throw new FuzzInvariantException($"PROXY: a v{header.Version} header of {consumed} bytes in {input.Length}.");
+        }
+        if (ProxyHeaderParser.TryParse(input.AsSpan(0, consumed), out var alone, out _, out _) != ProxyParseStatus.Complete || alone != header)
+        {
+            throw new FuzzInvariantException($"PROXY: the header's {consumed} bytes alone do not read as {header}.");
+        }
+        if ((header.Source is null) != (header.Destination is null)
+            || (header.Source is { } source && header.Destination is { } destination && source.AddressFamily != destination.AddressFamily)
+            || (header.Command == ProxyCommand.Local && header.Source is not null))
+        {
+            throw new FuzzInvariantException($"PROXY: inconsistent header {header}.");
         }
     }
 

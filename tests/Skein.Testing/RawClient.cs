@@ -21,7 +21,11 @@ public sealed class RawClient : IDisposable
     public Socket Socket => _socket;
 
     /// <summary>Connects to <paramref name="endPoint"/>, retrying refused connections until <see cref="Deadline.Default"/>.</summary>
-    public static async Task<RawClient> ConnectAsync(IPEndPoint endPoint, TimeSpan? timeout = null)
+    public static Task<RawClient> ConnectAsync(IPEndPoint endPoint, TimeSpan? timeout = null) => ConnectAsync(endPoint, null, timeout);
+
+    /// <summary>Connects to <paramref name="endPoint"/> from <paramref name="from"/> (any port; on loopback any
+    /// 127.x address works, to look like another host), retrying refused connections until the timeout.</summary>
+    public static async Task<RawClient> ConnectAsync(IPEndPoint endPoint, IPAddress? from, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         var end = DateTime.UtcNow + (timeout ?? Deadline.Default);
@@ -30,6 +34,10 @@ public sealed class RawClient : IDisposable
             var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                if (from is not null)
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                }
                 using var cts = new CancellationTokenSource(Max(end - DateTime.UtcNow, TimeSpan.FromMilliseconds(1)));
                 await socket.ConnectAsync(endPoint, cts.Token);
                 return new RawClient(socket);
@@ -114,6 +122,32 @@ public sealed class RawClient : IDisposable
         {
             return true;
         }
+    }
+
+    /// <summary>Reads until the server closes and returns every byte it sent first; throws <see cref="TimeoutException"/>
+    /// if it is still open after <paramref name="timeout"/>. A reset counts as a close.</summary>
+    public async Task<byte[]> ReadUntilCloseAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Deadline.Default);
+        var received = new List<byte>(_buffer.AsSpan(_start, _end - _start).ToArray());
+        _start = _end = 0;
+        try
+        {
+            int read;
+            while ((read = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, cts.Token)) > 0)
+            {
+                received.AddRange(_buffer.AsSpan(0, read));
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException("The server kept the connection open.");
+        }
+        catch (SocketException)
+        {
+            // Reset: closed too.
+        }
+        return [.. received];
     }
 
     /// <summary>Closes the socket.</summary>

@@ -122,6 +122,12 @@ public static class OptionTable
     /// <summary>--config (serve): a JSON file whose keys are these rows' names.</summary>
     public static readonly OptionName Config = new("config", null, "configuration file");
 
+    /// <summary>--proxy-protocol (serve).</summary>
+    public static readonly OptionName ProxyProtocol = new("proxy-protocol", null, "PROXY protocol header");
+
+    /// <summary>--proxy-from (serve).</summary>
+    public static readonly OptionName ProxyFrom = new("proxy-from", null, "proxies allowed");
+
     /// <summary>--close (bench).</summary>
     public static readonly OptionName Close = new("close", null, "a connection per request");
 
@@ -182,7 +188,7 @@ public static class OptionTable
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
         ShutdownTimeout, MaxConnections, Backlog, Queue,
-        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, Close, Timeout,
+        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,
     ];

@@ -5,6 +5,7 @@
 using System.Text.Json;
 using Skein.App;
 using Skein.Http;
+using Skein.Http.Proxy;
 using Skein.Server;
 using Skein.Server.Models;
 
@@ -49,6 +50,9 @@ public sealed partial record WorkerSettings
         Text<ServerOptions>("accessLog", o => o.AccessLog, (o, v) => o with { AccessLog = v }),
         Text<ServerOptions>("folder", o => o.Folder, (o, v) => o with { Folder = v }),
         Text<ServerOptions>("healthPath", o => o.HealthPath, (o, v) => o with { HealthPath = v }),
+        Flag<ServerOptions>("proxyProtocol", o => o.ProxyProtocol, (o, v) => o with { ProxyProtocol = v }),
+        // Address ranges travel as the text --proxy-from takes ("127.0.0.0/8,::1/128").
+        Text<ServerOptions>("proxyFrom", o => o.ProxyFrom.ToString(), (o, v) => o with { ProxyFrom = v is null ? AddressRanges.Loopback : AddressRanges.Parse(v) }),
     ];
 
     private static readonly Field<SiteOptions>[] SiteFields =

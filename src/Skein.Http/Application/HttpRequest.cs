@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 
 namespace Skein.Http.Application;
@@ -12,14 +13,15 @@ public sealed class HttpRequest
     private string? _target;
     private string? _path;
     private string? _query;
+    private string? _remoteAddress;
 
     /// <summary>Creates the view of <paramref name="head"/> with <paramref name="body"/> as its body.</summary>
-    public HttpRequest(RequestHead head, Stream body, long connectionId = 0, string? remoteAddress = null)
+    public HttpRequest(RequestHead head, Stream body, long connectionId = 0, IPEndPoint? remoteEndPoint = null)
     {
         Head = head;
         Body = body;
         ConnectionId = connectionId;
-        RemoteAddress = remoteAddress;
+        RemoteEndPoint = remoteEndPoint;
     }
 
     /// <summary>The parsed head, as spans: for handlers that want to avoid allocating.</summary>
@@ -62,6 +64,10 @@ public sealed class HttpRequest
     /// <summary>The server's id of the connection (as in the verbose log).</summary>
     public long ConnectionId { get; }
 
-    /// <summary>The client's address and port, when known.</summary>
-    public string? RemoteAddress { get; }
+    /// <summary>The client's address and port, when known: with the PROXY protocol, the client the proxy
+    /// names, not the proxy.</summary>
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary><see cref="RemoteEndPoint"/> as text ("127.0.0.1:50000"), made on first use.</summary>
+    public string? RemoteAddress => _remoteAddress ??= RemoteEndPoint?.ToString();
 }

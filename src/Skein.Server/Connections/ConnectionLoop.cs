@@ -4,10 +4,12 @@
 // Kestrel's ProcessRequestsAsync). It does not accept, schedule or choose threads: the models decide who
 // runs it. Response bodies are written by ResponseWriter.
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Skein.Http;
 using Skein.Http.Application;
+using Skein.Http.Proxy;
 using Skein.Server.Lifecycle;
 using Skein.Server.Logging;
 
@@ -34,6 +36,7 @@ public sealed class ConnectionLoop : IDisposable
     private readonly RequestBodyStream _body;
     private readonly ResponseWriter _writer;
     private long _headStarted; // when the current head began (the accept, for the first request)
+    private IPEndPoint? _client; // the peer, or the client a PROXY header named
     private int _requests;
 
     private ConnectionLoop(ITransport transport, Connection connection, ServerContext server)
@@ -47,6 +50,7 @@ public sealed class ConnectionLoop : IDisposable
         _body = new RequestBodyStream(transport, _http, _options.BodyReadTimeout, _options.MinRequestBodyDataRate, server.Time);
         _writer = new ResponseWriter(transport, _http, _log);
         _headStarted = server.Time.GetTimestamp();
+        _client = transport.RemoteEndPoint;
     }
 
     // What the connection does once a response is decided: serve the next request, close politely
@@ -81,6 +85,10 @@ public sealed class ConnectionLoop : IDisposable
     {
         try
         {
+            if (_options.ProxyProtocol && !await ReadProxyHeaderAsync())
+            {
+                return;
+            }
             while (await ReadRequestHeadAsync())
             {
                 if (await InvokeHandlerAsync() is not { } exchange)
@@ -125,6 +133,40 @@ public sealed class ConnectionLoop : IDisposable
             _transport.Dispose();
             _server.Connections.Unregister(_connection);
             ServerLog.ConnectionClosed(_log, _requests);
+        }
+    }
+
+    // Step 0, with --proxy-protocol: the peer must be a proxy allowed by --proxy-from, and its first bytes a
+    // PROXY header naming the client, who is from then on the connection's client (access log, handlers).
+    // Otherwise the connection is closed without a word: no HTTP was spoken, and answering would tell a
+    // stranger what listens here. The header shares the first request's header timeout.
+    private async ValueTask<bool> ReadProxyHeaderAsync()
+    {
+        if (!_options.ProxyFrom.Contains(_client?.Address))
+        {
+            ServerLog.ProxyRefused(_log, _client, "the peer is not allowed by --proxy-from");
+            return false;
+        }
+        while (true)
+        {
+            var status = ProxyHeaderParser.TryParse(_transport.Received.FirstSpan, out var header, out var consumed, out var rejection);
+            if (status == ProxyParseStatus.Complete)
+            {
+                _transport.Consume(consumed);
+                _client = header.Source ?? _client; // LOCAL (a health check) and UNKNOWN keep the peer's address
+                return true;
+            }
+            if (status == ProxyParseStatus.Rejected)
+            {
+                ServerLog.ProxyRefused(_log, _client, rejection!);
+                return false;
+            }
+            var timeout = _options.HeaderTimeout - _server.Time.GetElapsedTime(_headStarted);
+            if (timeout <= TimeSpan.Zero || !await _transport.ReceiveAsync(timeout))
+            {
+                ServerLog.ProxyRefused(_log, _client, "the connection ended before a whole PROXY header");
+                return false;
+            }
         }
     }
 
@@ -212,7 +254,7 @@ public sealed class ConnectionLoop : IDisposable
     private async ValueTask<Exchange?> InvokeHandlerAsync()
     {
         _body.Begin(_http.Head);
-        var request = new HttpRequest(_http.Head, _body, _connection.Id, _transport.RemoteEndPoint?.ToString());
+        var request = new HttpRequest(_http.Head, _body, _connection.Id, _client);
         if (_log.IsEnabled(LogLevel.Debug))
         {
             ServerLog.RequestStarted(_log, request.MethodName, request.Target);
@@ -325,7 +367,7 @@ public sealed class ConnectionLoop : IDisposable
         {
             return false; // the body failed after its head was sent: abort
         }
-        _server.AccessLog?.Write(_transport.RemoteEndPoint, _http.Head, response.Status, bytes);
+        _server.AccessLog?.Write(_client, _http.Head, response.Status, bytes);
         if (_log.IsEnabled(LogLevel.Debug))
         {
             ServerLog.RequestServed(_log, exchange.Request.MethodName, exchange.Request.Target, response.Status);

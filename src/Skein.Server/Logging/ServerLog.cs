@@ -114,4 +114,7 @@ public static partial class ServerLog
 
     [LoggerMessage(31, LogLevel.Error, "Thread {Thread} failed")]
     public static partial void WorkerItemFailed(ILogger logger, string? thread, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Information, "Closed a connection from {Remote} without a response: {Reason} (--proxy-protocol)")]
+    public static partial void ProxyRefused(ILogger logger, IPEndPoint? remote, string reason);
 }

@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Text;
 using Skein.App;
 using Skein.Cli.Workers;
+using Skein.Http.Proxy;
 using Skein.Server.Models;
 
 namespace Skein.Server.Tests.Processes;
@@ -71,6 +72,7 @@ public sealed class WorkerSettingsTests
             bool b => !b,
             TimeSpan t => t + TimeSpan.FromSeconds(3),
             MinDataRate r => new MinDataRate(r.BytesPerSecond + 0.5, r.GracePeriod + TimeSpan.FromSeconds(3)),
+            AddressRanges => AddressRanges.Parse("10.0.0.0/8,192.168.1.7"),
             _ when type == typeof(string) => "value-of-" + name,
             Enum e => Enum.GetValues(type).Cast<object>().Last(v => !v.Equals(e)),
             _ when type.IsClass && type.GetMethod("<Clone>$") is not null => NonDefaultRecord(type, current),
