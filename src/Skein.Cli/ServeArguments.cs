@@ -145,12 +145,17 @@ public sealed class ServeArguments
         "With --proxy-protocol: the proxies allowed to connect (others are closed at once).", "CIDR[,CIDR]",
         "addresses or CIDR ranges separated by commas (10.0.0.0/8,192.168.1.7,::1/128)", text => AddressRanges.TryParse(text, out _, out _));
 
+    /// <summary>--status-path</summary>
+    public SkeinOption<string> StatusPath { get; } = OptionTable.StatusPath.Text(null,
+        "Serve a live status page at PATH (JSON with ?json), to loopback clients only. Off by default.", "PATH",
+        "an absolute path like /skein-status", text => IsPath(text));
+
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
         MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
-        MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom,
+        MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom, StatusPath,
     ];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -203,6 +208,7 @@ public sealed class ServeArguments
             AccessLog = accessLog,
             ProxyProtocol = result.GetValue(ProxyProtocol),
             ProxyFrom = AddressRanges.Parse(result.GetValue(ProxyFrom)!),
+            StatusPath = result.GetValue(StatusPath),
             Folder = Path.GetFullPath(result.GetValue(Folder)!),
             HealthPath = result.GetValue(HealthPath) is var health && health == Off ? null : health,
         }.Validate();
@@ -228,6 +234,20 @@ public sealed class ServeArguments
         try
         {
             _ = new ServerOptions { HealthPath = text == Off ? null : text }.Validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    // ServerOptions decides what a path it serves may look like, so the two cannot disagree.
+    private static bool IsPath(string text)
+    {
+        try
+        {
+            _ = new ServerOptions { StatusPath = text }.Validate();
             return true;
         }
         catch (ArgumentException)

@@ -1,7 +1,8 @@
 // What every part of a running server shares: options, the application, logging, the connection registry,
 // the shutdown coordinator, the threads to join and the access log — passed explicitly instead of living
 // in statics. It also holds the three ways to run the one ConnectionLoop (blocking on this thread, async on
-// this context) and admission (the connection limit). It does not accept or choose threads: models do.
+// this context), admission (the connection limit) and, with --status-path, the scoreboard that counts the
+// work and the status endpoints in front of the application. It does not accept or choose threads: models do.
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Skein.Http;
@@ -9,6 +10,7 @@ using Skein.Http.Application;
 using Skein.Server.Connections;
 using Skein.Server.Lifecycle;
 using Skein.Server.Logging;
+using Skein.Server.Observability;
 using Skein.Server.Threading;
 
 namespace Skein.Server;
@@ -22,9 +24,12 @@ public sealed class ServerContext : IDisposable
 {
     private ServerOptions _options;
     private AccessLog? _accessLog;
+    private readonly ScoreboardSampler? _sampler;
 
-    /// <summary>Creates the context. <paramref name="options"/> must be validated.</summary>
-    public ServerContext(ServerOptions options, IHttpHandler handler, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    /// <summary>Creates the context. <paramref name="options"/> must be validated. When the options turn the status
+    /// page on, the work is counted in <paramref name="scoreboard"/> (a worker process's shared slot; this context then
+    /// owns it) or, by default, in a private one.</summary>
+    public ServerContext(ServerOptions options, IHttpHandler handler, ILoggerFactory loggerFactory, TimeProvider? time = null, Scoreboard? scoreboard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
@@ -40,14 +45,32 @@ public sealed class ServerContext : IDisposable
         Threads = new ThreadGroup(Log);
         Disconnects = new DisconnectWatcher(Log);
         _accessLog = options.AccessLog is { } destination ? Lifecycle.AccessLog.Open(destination, Time) : null;
-        // The server answers its health check itself, in front of the application (given bare or already wrapped).
-        Health = new HealthEndpoint(handler is HealthEndpoint wrapped ? wrapped.Application : handler, options.HealthPath, Shutdown);
+        // The server answers its health check and status endpoints itself, in front of the application (given bare
+        // or already wrapped).
+        var application = handler is HealthEndpoint health ? health.Application : handler;
+        application = application is StatusEndpoints status ? status.Application : application;
+        if (options.Observed)
+        {
+            Scoreboard = scoreboard ?? Scoreboard.CreatePrivate(Time);
+            _sampler = new ScoreboardSampler(Scoreboard, Connections, Time);
+            application = new StatusEndpoints(application, options, Scoreboard, Time);
+        }
+        else
+        {
+            scoreboard?.Dispose();
+        }
+        Health = new HealthEndpoint(application, options.HealthPath, Shutdown);
     }
+
+    /// <summary>Where this process counts its work for the status page and metrics; null when they are off
+    /// (nothing is counted). Fixed at start: a reload does not turn them on or off.</summary>
+    public Scoreboard? Scoreboard { get; }
 
     /// <summary>The validated options; a reload may replace them (<see cref="Apply"/>): read them once per use.</summary>
     public ServerOptions Options => Volatile.Read(ref _options);
 
-    /// <summary>The application, behind the server's health check (<see cref="Health"/>).</summary>
+    /// <summary>The application, behind the server's health check (<see cref="Health"/>) and, when on, the status
+    /// endpoints.</summary>
     public IHttpHandler Handler => Health;
 
     /// <summary>The health check load balancers poll, answered in front of the application.</summary>
@@ -107,6 +130,7 @@ public sealed class ServerContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(socket);
         Descriptors.OnAccepted(socket, Connections.Count);
+        Scoreboard?.RecordAccepted();
         if (Connections.TryRegister(socket) is { } connection)
         {
             return connection;
@@ -189,6 +213,8 @@ public sealed class ServerContext : IDisposable
         Disconnects.Dispose();
         Descriptors.Dispose();
         AccessLog?.Dispose();
+        _sampler?.Dispose();
+        Scoreboard?.Dispose();
     }
 
     // A quick 503 without reading the request: written by the core like any rejection, sent in one small
@@ -202,7 +228,8 @@ public sealed class ServerContext : IDisposable
             {
                 http.WriteRejection(output, new HttpProtocolException(RejectReason.ServiceUnavailable));
             }
-            socket.Send(output.WrittenMemory.Span, SocketFlags.None, out _);
+            var sent = socket.Send(output.WrittenMemory.Span, SocketFlags.None, out _);
+            Scoreboard?.RecordResponse(503, sent, TimeSpan.Zero);
             socket.Shutdown(SocketShutdown.Send);
         }
         catch (SocketException)

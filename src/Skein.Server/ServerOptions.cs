@@ -113,6 +113,10 @@ public sealed record ServerOptions
     /// only (127.0.0.0/8, ::1): a proxy elsewhere must be named, so no other host can forge client addresses.</summary>
     public AddressRanges ProxyFrom { get; init; } = AddressRanges.Loopback;
 
+    /// <summary>Where the live status page is served (HTML; JSON with <c>?json</c> or <c>Accept: application/json</c>),
+    /// to loopback clients only; null (the default) for off, as Apache's mod_status and nginx's stub_status are.</summary>
+    public string? StatusPath { get; init; }
+
     /// <summary>The most workers <see cref="Validate"/> accepts: far past what one machine runs usefully.</summary>
     public const int MaxWorkers = 10_000;
 
@@ -173,7 +177,21 @@ public sealed record ServerOptions
             throw new ArgumentException($"'{health}' is not a path (it must start with / and be ASCII without spaces)", nameof(HealthPath));
         }
         ArgumentNullException.ThrowIfNull(ProxyFrom, nameof(ProxyFrom));
+        RequirePath(StatusPath, nameof(StatusPath));
         return this;
+    }
+
+    /// <summary>True when the server counts its work for the status page or metrics.</summary>
+    public bool Observed => StatusPath is not null;
+
+    // A path the router can match as the core leaves it: absolute, without query, dot segments or encoding.
+    private static void RequirePath(string? path, string name)
+    {
+        if (path is not null && (path.Length < 2 || path[0] != '/' || path.AsSpan().IndexOfAny("?#%\\ ") >= 0
+            || path.Contains("/./", StringComparison.Ordinal) || path.Contains("/../", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"'{path}' is not a plain absolute path like /skein-status", name);
+        }
     }
 
     private static void RequirePositive(TimeSpan value, string name)

@@ -11,6 +11,7 @@ using Skein.Cli.Logging;
 using Skein.Cli.Workers;
 using Skein.Server;
 using Skein.Server.Models;
+using Skein.Server.Observability;
 using Skein.Server.Processes;
 
 namespace Skein.Cli.Commands;
@@ -66,7 +67,10 @@ internal static class WorkerCommand
                 }
                 using var loggerFactory = SkeinLogging.Create(settings.Server.Verbose);
                 var site = settings.Site with { WaiterBackplane = new SharedWaiters(start.Shared, start.Slot) };
-                return ProcessWorker.Run(channel, () => new ServerContext(settings.Server, SiteApplication.Create(site), loggerFactory),
+                // With --status-path this worker counts its work in its slot of the scoreboard its master shares.
+                var scoreboard = settings.Server.Observed
+                    ? Scoreboard.OpenShared(start.Shared.Handle, SharedSignal.MappedBytes, start.Slot, TimeProvider.System) : null;
+                return ProcessWorker.Run(channel, () => new ServerContext(settings.Server, SiteApplication.Create(site), loggerFactory, scoreboard: scoreboard),
                     loggerFactory.CreateLogger("Skein.Worker"));
             }
         }

@@ -128,6 +128,9 @@ public static class OptionTable
     /// <summary>--proxy-from (serve).</summary>
     public static readonly OptionName ProxyFrom = new("proxy-from", null, "proxies allowed");
 
+    /// <summary>--status-path (serve).</summary>
+    public static readonly OptionName StatusPath = new("status-path", null, "status page path");
+
     /// <summary>--close (bench).</summary>
     public static readonly OptionName Close = new("close", null, "a connection per request");
 
@@ -188,7 +191,7 @@ public static class OptionTable
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
         ShutdownTimeout, MaxConnections, Backlog, Queue,
-        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, Close, Timeout,
+        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, StatusPath, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,
     ];

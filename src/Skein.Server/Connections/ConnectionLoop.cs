@@ -368,6 +368,7 @@ public sealed class ConnectionLoop : IDisposable
             return false; // the body failed after its head was sent: abort
         }
         _server.AccessLog?.Write(_client, _http.Head, response.Status, bytes);
+        _server.Scoreboard?.RecordResponse(response.Status, bytes, _server.Time.GetElapsedTime(_headStarted));
         if (_log.IsEnabled(LogLevel.Debug))
         {
             ServerLog.RequestServed(_log, exchange.Request.MethodName, exchange.Request.Target, response.Status);
@@ -411,6 +412,7 @@ public sealed class ConnectionLoop : IDisposable
         try
         {
             _http.WriteRejection(_transport.Output, error);
+            _server.Scoreboard?.RecordResponse(error.Status, 0, _server.Time.GetElapsedTime(_headStarted));
             await _transport.FlushAsync();
             // Lingering protects the answer from a reset while the client is still sending; a client that
             // timed out is slow by definition, and is not worth holding a thread or process for.

@@ -5,6 +5,7 @@
 
 using System.ComponentModel;
 using Skein.Server.Lifecycle;
+using Skein.Server.Observability;
 using Skein.Server.Processes;
 
 namespace Skein.Server.Models;
@@ -17,6 +18,8 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
     private readonly SharedSignal _shared = SharedSignal.Create();
+    private readonly Lock _scoreboardGate = new();
+    private Scoreboard? _scoreboard;
     private Supervisor? _supervisor;
     private SpareWorkers? _spares;
 
@@ -102,8 +105,21 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     private void Start(WorkerProcess worker)
     {
         var slot = _shared.RentSlot();
+        // With --status-path the same memfd holds the scoreboard past SharedSignal's bytes, one slot per worker.
+        if (server.Options.Observed)
+        {
+            lock (_scoreboardGate)
+            {
+                _scoreboard ??= Scoreboard.CreateShared(_shared.Handle, SharedSignal.MappedBytes, server.Time);
+                _scoreboard.Claim(slot);
+            }
+        }
         // Runs once, synchronously, when the process is reaped; ReturnSlot cannot fail for a slot from RentSlot.
-        _ = worker.Exited.ContinueWith(_ => _shared.ReturnSlot(slot), CancellationToken.None,
+        _ = worker.Exited.ContinueWith(_ =>
+        {
+            _scoreboard?.Retire(slot);
+            _shared.ReturnSlot(slot);
+        }, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         WorkerStart.Send(worker, launch.Settings, _shared, slot); // a worker that died at once just misses it
     }

@@ -22,7 +22,8 @@ public sealed unsafe class SharedSignal : IDisposable
 {
     // 1 MiB: a header and 262,140 slots, more processes than the machine could start. The memfd's pages
     // are allocated on first touch, so only the slots in use cost memory (one page per 1,024 of them).
-    private const int MappedBytes = 1024 * 1024;
+    // Public for Observability's Scoreboard, which lives in the same memfd past these bytes.
+    public const int MappedBytes = 1024 * 1024;
 
     // Offsets (in ints) into the shared memory; the slots follow the header.
     private const int GenerationSlot = 0;
