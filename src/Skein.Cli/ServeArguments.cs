@@ -150,12 +150,17 @@ public sealed class ServeArguments
         "Serve a live status page at PATH (JSON with ?json), to loopback clients only. Off by default.", "PATH",
         "an absolute path like /skein-status", text => IsPath(text));
 
+    /// <summary>--metrics-path</summary>
+    public SkeinOption<string> MetricsPath { get; } = OptionTable.MetricsPath.Text(null,
+        "Serve Prometheus metrics at PATH (e.g. /metrics), summed over worker processes, to loopback clients only. Off by default.", "PATH",
+        "an absolute path like /metrics", text => IsPath(text));
+
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
         MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
-        MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom, StatusPath,
+        MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath,
     ];
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -209,6 +214,7 @@ public sealed class ServeArguments
             ProxyProtocol = result.GetValue(ProxyProtocol),
             ProxyFrom = AddressRanges.Parse(result.GetValue(ProxyFrom)!),
             StatusPath = result.GetValue(StatusPath),
+            MetricsPath = result.GetValue(MetricsPath),
             Folder = Path.GetFullPath(result.GetValue(Folder)!),
             HealthPath = result.GetValue(HealthPath) is var health && health == Off ? null : health,
         }.Validate();

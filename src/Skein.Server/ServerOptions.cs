@@ -117,6 +117,10 @@ public sealed record ServerOptions
     /// to loopback clients only; null (the default) for off, as Apache's mod_status and nginx's stub_status are.</summary>
     public string? StatusPath { get; init; }
 
+    /// <summary>Where Prometheus metrics are served (text format), to loopback clients only; null (the default)
+    /// for off. For the process models the figures are summed over the worker processes.</summary>
+    public string? MetricsPath { get; init; }
+
     /// <summary>The most workers <see cref="Validate"/> accepts: far past what one machine runs usefully.</summary>
     public const int MaxWorkers = 10_000;
 
@@ -178,11 +182,16 @@ public sealed record ServerOptions
         }
         ArgumentNullException.ThrowIfNull(ProxyFrom, nameof(ProxyFrom));
         RequirePath(StatusPath, nameof(StatusPath));
+        RequirePath(MetricsPath, nameof(MetricsPath));
+        if (StatusPath is not null && StatusPath == MetricsPath)
+        {
+            throw new ArgumentException("the status page and the metrics need paths of their own", nameof(MetricsPath));
+        }
         return this;
     }
 
     /// <summary>True when the server counts its work for the status page or metrics.</summary>
-    public bool Observed => StatusPath is not null;
+    public bool Observed => StatusPath is not null || MetricsPath is not null;
 
     // A path the router can match as the core leaves it: absolute, without query, dot segments or encoding.
     private static void RequirePath(string? path, string name)

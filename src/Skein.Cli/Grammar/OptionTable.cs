@@ -131,6 +131,9 @@ public static class OptionTable
     /// <summary>--status-path (serve).</summary>
     public static readonly OptionName StatusPath = new("status-path", null, "status page path");
 
+    /// <summary>--metrics-path (serve).</summary>
+    public static readonly OptionName MetricsPath = new("metrics-path", null, "Prometheus metrics path");
+
     /// <summary>--close (bench).</summary>
     public static readonly OptionName Close = new("close", null, "a connection per request");
 
@@ -191,7 +194,7 @@ public static class OptionTable
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
         ShutdownTimeout, MaxConnections, Backlog, Queue,
-        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, StatusPath, Close, Timeout,
+        MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,
     ];

@@ -54,6 +54,7 @@ public sealed partial record WorkerSettings
         // Address ranges travel as the text --proxy-from takes ("127.0.0.0/8,::1/128").
         Text<ServerOptions>("proxyFrom", o => o.ProxyFrom.ToString(), (o, v) => o with { ProxyFrom = v is null ? AddressRanges.Loopback : AddressRanges.Parse(v) }),
         Text<ServerOptions>("statusPath", o => o.StatusPath, (o, v) => o with { StatusPath = v }),
+        Text<ServerOptions>("metricsPath", o => o.MetricsPath, (o, v) => o with { MetricsPath = v }),
     ];
 
     private static readonly Field<SiteOptions>[] SiteFields =

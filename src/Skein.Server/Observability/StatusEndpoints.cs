@@ -12,6 +12,8 @@ namespace Skein.Server.Observability;
 /// <summary>An <see cref="IHttpHandler"/> that answers the status and metrics paths and passes the rest on.</summary>
 public sealed class StatusEndpoints(IHttpHandler application, ServerOptions options, Scoreboard board, TimeProvider time) : IHttpHandler
 {
+    private readonly MetricsExporter? _metrics = options.MetricsPath is null ? null : new MetricsExporter(board);
+
     /// <summary>The application behind the endpoints.</summary>
     public IHttpHandler Application { get; } = application;
 
@@ -23,14 +25,14 @@ public sealed class StatusEndpoints(IHttpHandler application, ServerOptions opti
     {
         ArgumentNullException.ThrowIfNull(request);
         var path = request.Path;
-        var status = path == options.StatusPath;
-        if (!status)
+        var metrics = path == options.MetricsPath;
+        if (!metrics && path != options.StatusPath)
         {
             return Application.HandleAsync(request, cancellationToken);
         }
         if (!IsLoopback(request.RemoteEndPoint))
         {
-            return ValueTask.FromResult(HttpResponse.Text(403, "The status page answers loopback clients only.\n"));
+            return ValueTask.FromResult(HttpResponse.Text(403, "This path answers loopback clients only.\n"));
         }
         if (request.Method is not (RequestMethod.Get or RequestMethod.Head))
         {
@@ -38,11 +40,22 @@ public sealed class StatusEndpoints(IHttpHandler application, ServerOptions opti
             refused.Headers.Add("Allow", "GET, HEAD");
             return ValueTask.FromResult(refused);
         }
+        if (metrics)
+        {
+            return MetricsAsync(cancellationToken);
+        }
         var response = WantsJson(request)
             ? HttpResponse.Bytes(200, JsonSerializer.SerializeToUtf8Bytes(Report(), StatusJson.Default.StatusReport), "application/json")
             : HttpResponse.Bytes(200, StatusPage.Html, "text/html; charset=utf-8");
         response.Headers.Add("Cache-Control", "no-store");
         return ValueTask.FromResult(response);
+    }
+
+    private async ValueTask<HttpResponse> MetricsAsync(CancellationToken cancellationToken)
+    {
+        var response = HttpResponse.Bytes(200, await _metrics!.ExportAsync(cancellationToken), MetricsExporter.ContentType);
+        response.Headers.Add("Cache-Control", "no-store");
+        return response;
     }
 
     // ?json (mod_status takes ?auto), ?format=json, or an Accept that names JSON.

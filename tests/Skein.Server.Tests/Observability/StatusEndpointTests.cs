@@ -2,6 +2,7 @@
 // are summed over worker processes through the shared scoreboard) the JSON counts the requests and errors
 // it was sent, names the model and its workers by pid; the HTML page is served; a client that is not on
 // loopback (here: one a PROXY header names) is refused; without the option the path is the application's.
+// --metrics-path: Prometheus text, summed over worker processes too.
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -57,6 +58,35 @@ public sealed class StatusEndpointTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(ConcurrencyModel.Async)]
+    [InlineData(ConcurrencyModel.ProcessPool)]
+    [InlineData(ConcurrencyModel.Hybrid)]
+    public async Task Prometheus_metrics_sum_the_requests_of_every_worker(ConcurrencyModel model)
+    {
+        var folder = Directory.CreateTempSubdirectory("skein-metrics-");
+        await using var server = await SkeinProcess.StartServeAsync("-m", ServerHost.ModelName(model), "-p", "0", "-w", "2",
+            "-f", folder.FullName, "--metrics-path", "/metrics");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(404, (await RawClient.GetAsync(server.Port, "/missing")).Status);
+        }
+
+        RawResponse metrics = null!;
+        await Deadline.UntilAsync(async () =>
+        {
+            metrics = await RawClient.GetAsync(server.Port, "/metrics");
+            return metrics.Text.Contains("skein_requests_total{code=\"404\"} 5\n", StringComparison.Ordinal);
+        }, Deadline.Default, "5 404s in /metrics");
+
+        Assert.Equal(200, metrics.Status);
+        Assert.StartsWith("text/plain; version=0.0.4", metrics.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.Contains("# TYPE skein_request_duration_seconds histogram", metrics.Text, StringComparison.Ordinal);
+        Assert.Contains("skein_request_duration_seconds_bucket{le=\"+Inf\"} ", metrics.Text, StringComparison.Ordinal);
+        Assert.Contains("skein_workers ", metrics.Text, StringComparison.Ordinal);
+        folder.Delete();
     }
 
     [Fact]
