@@ -17,7 +17,7 @@ namespace Skein.Server.Models;
 /// stalls only its own worker's loop; a crash loses only its worker's connections, and the master starts
 /// a replacement.
 /// </summary>
-public sealed class HybridModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IDisposable
+public sealed class HybridModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IReconfigurable, IDisposable
 {
     private readonly ProcessMaster _master = new(server, launch);
 
@@ -36,6 +36,13 @@ public sealed class HybridModel(ServerContext server, WorkerLaunch launch) : ICo
 
     /// <inheritdoc/>
     public bool Join(TimeSpan timeout) => _master.Join(timeout);
+
+    /// <summary>SIGHUP: a new generation of workers with <paramref name="options"/> takes over once all are
+    /// ready; the old one drains (ProcessMaster.Reload).</summary>
+    public bool Reload(ServerOptions options, WorkerLaunch launch) => _master.Reload(options, launch);
+
+    /// <inheritdoc/>
+    public void ReopenLogs() => _master.ReopenLogs();
 
     /// <summary>Releases the shared memory's descriptor.</summary>
     public void Dispose() => _master.Dispose();

@@ -1,9 +1,11 @@
 // The master's side of the three process models, shared by their drivers: the memory every worker shares,
-// each worker's start message, handing out the listening socket, running the supervision until shutdown
-// and stopping the workers within the shutdown deadline. How many workers run and what they do is said in
-// each model's own file; starting and watching processes is Processes/ (Supervisor, SpareWorkers).
+// each worker's start message, handing out the listening socket, running the supervision until shutdown,
+// replacing the workers with a new generation on a reload, and stopping the workers within the shutdown
+// deadline. How many workers run and what they do is said in each model's own file; starting and watching
+// processes is Processes/ (Supervisor, SpareWorkers).
 
 using System.ComponentModel;
+using System.Diagnostics;
 using Skein.Server.Lifecycle;
 using Skein.Server.Observability;
 using Skein.Server.Processes;
@@ -17,10 +19,21 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     /// worker aborts its connections at the deadline and then needs a moment to close them and exit.</summary>
     public static readonly TimeSpan ExitMargin = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a reload waits for every worker of the new generation to report ready before it
+    /// gives up and keeps the old one: far above a .NET start on a loaded machine (about a second).</summary>
+    public static readonly TimeSpan GenerationReadyTimeout = TimeSpan.FromSeconds(60);
+
     private readonly SharedSignal _shared = SharedSignal.Create();
     private readonly Lock _scoreboardGate = new();
     private Scoreboard? _scoreboard;
-    private Supervisor? _supervisor;
+    // Held while a connection is handed to a worker and while the generation switches (hybrid): a Serve sent
+    // to a worker of the old generation thus always goes out before that worker's Stop, and it reads in order.
+    private readonly Lock _switch = new();
+    private readonly List<Generation> _generations = [];
+    private readonly List<Task<bool>> _draining = [];
+    private Generation? _current;
+    private Action<WorkerProcess> _activate = _ => { };
+    private CancellationToken _stopping;
     private SpareWorkers? _spares;
 
     /// <summary>process-pool: starts <c>-w</c> workers and one standby, gives each worker the listening
@@ -29,54 +42,97 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     public void RunSharing(Listener listener, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        _supervisor = new Supervisor(launch, server.Options.EffectiveWorkers, Start, worker => Listen(worker, listener), server.Log);
-        Supervise(_supervisor, stopping); // the master's accept thread has nothing else to do: it waits here
+        Begin(worker => Listen(worker, listener), stopping);
+        stopping.WaitHandle.WaitOne(); // the master's accept thread has nothing else to do: it waits here
     }
 
-    /// <summary>hybrid: starts <c>-w</c> workers and one standby and supervises them on a thread of its own;
-    /// accepts on the calling thread and hands each connection (SCM_RIGHTS) to the next ready worker in turn,
-    /// so every worker gets the same share. While no worker is ready, new connections wait in the listen backlog.</summary>
+    /// <summary>hybrid: starts <c>-w</c> workers and one standby and supervises them; accepts on the calling
+    /// thread and hands each connection (SCM_RIGHTS) to the next ready worker of the current generation in
+    /// turn, so every worker gets the same share. While no worker is ready, new connections wait in the
+    /// listen backlog.</summary>
     public void RunHandingOut(Listener listener, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        var supervisor = _supervisor = new Supervisor(launch, server.Options.EffectiveWorkers, Start, _ => { }, server.Log);
-        var supervising = new Thread(() => Supervise(supervisor, stopping)) { Name = "supervisor" };
-        supervising.Start();
-        while (!stopping.IsCancellationRequested && supervisor.Next(stopping) is { } first && server.TryAccept(listener, out var connection))
+        Begin(_ => { }, stopping);
+        for (var worker = Next(out var generation); worker is not null && server.TryAccept(listener, out var connection); worker = Next(out generation))
         {
             // The master's registry only admits (503 when full); the worker's own registry takes it from here.
             server.Connections.Unregister(connection);
             using var socket = connection.Socket; // the master's copy is closed once the worker holds its own
-            for (var worker = first; worker is not null; worker = supervisor.Next(stopping))
+            while (worker is not null)
             {
-                if (worker.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), socket.SafeHandle))
+                lock (_switch)
                 {
-                    break;
+                    if (generation == _current && worker.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), socket.SafeHandle))
+                    {
+                        break;
+                    }
                 }
-                // That worker died since it was chosen: the next one takes the connection.
+                // That worker died since it was chosen, or its generation was replaced: the next one takes it.
+                worker = Next(out generation);
             }
         }
-        supervising.Join();
     }
 
-    // Runs the supervision until `stopping` fires. If the workers cannot be kept running (they die before
-    // becoming ready, or the program cannot be started), logs it and requests the server's shutdown.
-    private void Supervise(Supervisor supervisor, CancellationToken stopping)
+    /// <summary>
+    /// process-pool, hybrid (SIGHUP): starts a new generation of workers with <paramref name="next"/>, waits
+    /// until every one is ready, makes it the one that serves, and stops the old generation gracefully (it
+    /// stops accepting, finishes its in-flight requests and exits within the shutdown timeout). False, with
+    /// the old generation serving untouched, if the new one could not be made ready (it is stopped again).
+    /// </summary>
+    public bool Reload(ServerOptions options, WorkerLaunch next)
     {
-        try
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(next);
+        Generation old;
+        lock (_switch)
         {
-            // No synchronization context on this thread: blocking on the task is safe here.
-            supervisor.RunAsync(stopping).GetAwaiter().GetResult();
+            if (_current is null || _stopping.IsCancellationRequested)
+            {
+                ProcessLog.GenerationFailed(server.Log, _current is null ? "the first generation is not started yet" : "the server is stopping");
+                return false;
+            }
+            old = _current;
         }
-        catch (InvalidOperationException e)
+        var started = Stopwatch.GetTimestamp();
+        var fresh = StartGeneration(next, options.EffectiveWorkers);
+        // No synchronization context on the reloading thread: blocking on the task is safe here.
+        var timeout = Task.Delay(GenerationReadyTimeout, _stopping);
+        var first = Task.WhenAny(fresh.Supervisor.AllReady, fresh.Running, timeout).GetAwaiter().GetResult();
+        if (first != fresh.Supervisor.AllReady || _stopping.IsCancellationRequested)
         {
-            ProcessLog.SupervisionFailed(server.Log, e.Message);
-            server.Shutdown.RequestStop("worker processes keep failing");
+            var reason = first == fresh.Running && fresh.Running.Exception?.InnerException is { } e ? e.Message
+                : first == timeout && !_stopping.IsCancellationRequested ? $"not all ready within {GenerationReadyTimeout.TotalSeconds:F0} s"
+                : "the server is stopping";
+            ProcessLog.GenerationFailed(server.Log, reason);
+            Retire(fresh).GetAwaiter().GetResult();
+            return false;
         }
-        catch (Win32Exception e)
+        lock (_switch)
         {
-            ProcessLog.SpawnFailed(server.Log, e.Message);
-            server.Shutdown.RequestStop("worker processes cannot be started");
+            _current = fresh;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        ProcessLog.GenerationServing(server.Log, options.EffectiveWorkers, elapsed.TotalMilliseconds);
+        var draining = Retire(old);
+        lock (_draining)
+        {
+            _draining.Add(draining);
+        }
+        return true;
+    }
+
+    /// <summary>SIGUSR1, relayed: tells every worker (serving, draining or on standby) to reopen its log files.</summary>
+    public void ReopenLogs()
+    {
+        Generation[] generations;
+        lock (_switch)
+        {
+            generations = [.. _generations];
+        }
+        foreach (var worker in generations.SelectMany(generation => generation.Supervisor.Workers))
+        {
+            worker.TrySend(new WorkerMessage(WorkerMessageKind.ReopenLogs)); // one that exited meanwhile just misses it
         }
     }
 
@@ -84,25 +140,124 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     /// <paramref name="maxStarting"/> starting at once, with up to <paramref name="queueCapacity"/> requests waiting.</summary>
     public SpareWorkers StartSpares(int count, int maxStarting, int queueCapacity)
     {
-        _spares = new SpareWorkers(launch, count, maxStarting, queueCapacity, Start, server.Log);
+        _spares = new SpareWorkers(launch, count, maxStarting, queueCapacity, worker => Start(worker, launch), server.Log);
         _spares.Start();
         return _spares;
     }
 
     /// <summary>After shutdown: stops the workers gracefully, giving each what is left of the shutdown
-    /// timeout plus <see cref="ExitMargin"/> (at least <paramref name="timeout"/>) before killing stragglers.
-    /// True if all exited by themselves.</summary>
+    /// timeout plus <see cref="ExitMargin"/> (at least <paramref name="timeout"/>) before killing stragglers;
+    /// an old generation still draining keeps its own deadline. True if all exited by themselves.</summary>
     public bool Join(TimeSpan timeout)
     {
         var deadline = Deadline(timeout);
-        var supervised = _supervisor is null || _supervisor.StopAsync(deadline).GetAwaiter().GetResult();
+        Generation? current;
+        Task<bool>[] draining;
+        lock (_switch)
+        {
+            current = _current;
+        }
+        lock (_draining)
+        {
+            draining = [.. _draining];
+        }
+        var supervised = current is null || current.Supervisor.StopAsync(deadline).GetAwaiter().GetResult();
+        var drained = Task.WhenAll(draining).GetAwaiter().GetResult().All(inTime => inTime);
         var spares = _spares is null || _spares.StopAsync(deadline).GetAwaiter().GetResult();
-        return supervised && spares;
+        return supervised && drained && spares;
+    }
+
+    /// <summary>Releases the shared memory's descriptor and the supervisors.</summary>
+    public void Dispose()
+    {
+        _shared.Dispose();
+        lock (_switch)
+        {
+            foreach (var generation in _generations)
+            {
+                generation.Supervisor.Dispose();
+                generation.Retired.Dispose();
+            }
+        }
+    }
+
+    // The first generation: `activate` puts each of its workers (and of every later generation) to work.
+    private void Begin(Action<WorkerProcess> activate, CancellationToken stopping)
+    {
+        _activate = activate;
+        _stopping = stopping;
+        var first = StartGeneration(launch, server.Options.EffectiveWorkers);
+        lock (_switch)
+        {
+            _current = first;
+        }
+    }
+
+    // Starts a generation's supervision (not yet serving, unless it is made current). If the serving generation's
+    // workers cannot be kept running (they die before becoming ready, or the program cannot be started), logs it
+    // and requests the server's shutdown; a generation that is not (or no longer) serving just ends.
+    private Generation StartGeneration(WorkerLaunch workers, int count)
+    {
+        var supervisor = new Supervisor(workers, count, worker => Start(worker, workers), _activate, server.Log);
+        var retired = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        var generation = new Generation(supervisor, retired, supervisor.RunAsync(retired.Token));
+        lock (_switch)
+        {
+            _generations.Add(generation);
+        }
+        _ = generation.Running.ContinueWith(running =>
+        {
+            bool serving;
+            lock (_switch)
+            {
+                serving = generation == _current;
+            }
+            switch (running.Exception?.InnerException)
+            {
+                case InvalidOperationException e when serving:
+                    ProcessLog.SupervisionFailed(server.Log, e.Message);
+                    server.Shutdown.RequestStop("worker processes keep failing");
+                    break;
+                case Win32Exception e when serving:
+                    ProcessLog.SpawnFailed(server.Log, e.Message);
+                    server.Shutdown.RequestStop("worker processes cannot be started");
+                    break;
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return generation;
+    }
+
+    // Ends a generation's supervision (no more replacements) and stops its workers gracefully: they stop
+    // accepting, finish what is in flight within the shutdown timeout, and are killed after ExitMargin more.
+    private Task<bool> Retire(Generation generation)
+    {
+        generation.Retired.Cancel();
+        return generation.Supervisor.StopAsync(server.Options.ShutdownTimeout + ExitMargin);
+    }
+
+    // The next ready worker of the serving generation (round-robin), and that generation; waits while none is
+    // ready; null once the server stops.
+    private WorkerProcess? Next(out Generation generation)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            lock (_switch)
+            {
+                generation = _current!;
+            }
+            // A generation replaced while this waits ends the wait: the next round asks the new one.
+            if (generation.Supervisor.Next(generation.Retired.Token) is { } worker)
+            {
+                return worker;
+            }
+        }
+        generation = null!;
+        return null;
     }
 
     /// <summary>The first message to every new worker: its settings, the shared memory and its own slot of
     /// the shared counter, which goes back to the pool (cleared) when the worker exits, however it exits.</summary>
-    private void Start(WorkerProcess worker)
+    private void Start(WorkerProcess worker, WorkerLaunch workers)
     {
         var slot = _shared.RentSlot();
         // With --status-path the same memfd holds the scoreboard past SharedSignal's bytes, one slot per worker.
@@ -121,19 +276,12 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
             _shared.ReturnSlot(slot);
         }, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        WorkerStart.Send(worker, launch.Settings, _shared, slot); // a worker that died at once just misses it
+        WorkerStart.Send(worker, workers.Settings, _shared, slot); // a worker that died at once just misses it
     }
 
-    /// <summary>Puts a started pool or hybrid worker to work: sends it the listening socket.</summary>
+    /// <summary>Puts a started pool worker to work: sends it the listening socket.</summary>
     private static void Listen(WorkerProcess worker, Listener listener)
         => worker.TrySend(new WorkerMessage(WorkerMessageKind.Listen), listener.Socket.SafeHandle);
-
-    /// <summary>Releases the shared memory's descriptor and the supervisor.</summary>
-    public void Dispose()
-    {
-        _shared.Dispose();
-        _supervisor?.Dispose();
-    }
 
     // How long the master waits for its workers: each worker gives its in-flight requests what is left of
     // the shutdown timeout, so the master waits that plus ExitMargin (at least `timeout`) before it kills stragglers.
@@ -142,4 +290,8 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
         var workers = server.Shutdown.Remaining + ExitMargin;
         return workers > timeout ? workers : timeout;
     }
+
+    // One generation of workers: its supervisor, what retires it (linked to the server's stopping), and its
+    // supervision's task.
+    private sealed record Generation(Supervisor Supervisor, CancellationTokenSource Retired, Task Running);
 }

@@ -14,7 +14,7 @@ namespace Skein.Server.Models;
 /// idle ones and N slow requests occupy all N workers. The master accepts nothing: it supervises, replacing
 /// a worker that dies, and leads shutdown. A crash takes down one worker's connection, never the server.
 /// </summary>
-public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IDisposable
+public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IReconfigurable, IDisposable
 {
     private readonly ProcessMaster _master = new(server, launch);
 
@@ -32,6 +32,13 @@ public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) 
 
     /// <inheritdoc/>
     public bool Join(TimeSpan timeout) => _master.Join(timeout);
+
+    /// <summary>SIGHUP: a new generation of workers with <paramref name="options"/> takes over once all are
+    /// ready; the old one drains (ProcessMaster.Reload).</summary>
+    public bool Reload(ServerOptions options, WorkerLaunch launch) => _master.Reload(options, launch);
+
+    /// <inheritdoc/>
+    public void ReopenLogs() => _master.ReopenLogs();
 
     /// <summary>Releases the shared memory's descriptor.</summary>
     public void Dispose() => _master.Dispose();

@@ -144,7 +144,11 @@ public sealed class ProcessWorker
                 continue;
             }
             fd?.Dispose();
-            if (message.Kind == WorkerMessageKind.Stop)
+            if (message.Kind == WorkerMessageKind.ReopenLogs)
+            {
+                ReopenLogs(Server);
+            }
+            else if (message.Kind == WorkerMessageKind.Stop)
             {
                 ProcessLog.StopRequested(Server.Log, Environment.ProcessId, "the master asked");
                 stopped = true;
@@ -165,13 +169,35 @@ public sealed class ProcessWorker
         return 0;
     }
 
+    // SIGUSR1 in the master, relayed over the channel: a file that cannot be opened leaves the lines going to
+    // the old one, and says so.
+    private static void ReopenLogs(ServerContext server)
+    {
+        try
+        {
+            server.ReopenLogs();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Logging.ServerLog.LogsNotReopened(server.Log, "the master asked", e.Message);
+        }
+    }
+
     private void ReportReady() => _channel.TrySend(new WorkerMessage(WorkerMessageKind.Ready, Environment.ProcessId));
 
     // The work message with its socket. False with the exit code when there is none: 0 if the master stopped
     // this worker or died first, 1 if it sent something else.
     private bool TryReceiveWork(WorkerMessageKind kind, out SafeSocketHandle fd, out int exitCode)
     {
-        if (!_channel.TryReceive(out var message, out var received) || message.Kind == WorkerMessageKind.Stop)
+        WorkerMessage message;
+        SafeSocketHandle? received;
+        bool open;
+        while ((open = _channel.TryReceive(out message, out received)) && message.Kind == WorkerMessageKind.ReopenLogs)
+        {
+            received?.Dispose();
+            ReopenLogs(Server); // a spare or standby writes no line yet, but will: it keeps waiting for its work
+        }
+        if (!open || message.Kind == WorkerMessageKind.Stop)
         {
             received?.Dispose();
             (fd, exitCode) = (null!, 0);
@@ -238,6 +264,10 @@ public sealed class ProcessWorker
                 {
                     ProcessLog.StopRequested(server.Log, Environment.ProcessId, "the master asked");
                     server.Shutdown.RequestStop("the master asked");
+                }
+                else if (message.Kind == WorkerMessageKind.ReopenLogs)
+                {
+                    ReopenLogs(server);
                 }
             }
             if (!exiting.IsSet)

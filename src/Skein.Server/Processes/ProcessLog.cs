@@ -51,4 +51,10 @@ internal static partial class ProcessLog
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "waiting up to {TimeoutSeconds:F0} s for {Count} worker processes to finish")]
     public static partial void WaitingForWorkers(ILogger log, int count, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Information, Message = "a new generation of {Count} workers is ready after {ElapsedMs:F0} ms and serves; the old one is draining")]
+    public static partial void GenerationServing(ILogger log, int count, double elapsedMs);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Error, Message = "the new generation of workers did not become ready ({Reason}); the old one keeps serving")]
+    public static partial void GenerationFailed(ILogger log, string reason);
 }

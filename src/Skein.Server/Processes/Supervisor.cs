@@ -25,6 +25,7 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
     private readonly WorkerProcess?[] _slots = new WorkerProcess?[count];
     // Set (under _gate) whenever a worker in a slot becomes ready, so Next can wait for one.
     private readonly ManualResetEventSlim _slotReady = new();
+    private readonly TaskCompletionSource _allReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WorkerProcess? _standby;
     private int _next;
     private bool _stopping;
@@ -41,6 +42,9 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
             }
         }
     }
+
+    /// <summary>Completes once every slot holds a ready worker (a reload switches to a new generation then).</summary>
+    public Task AllReady => _allReady.Task;
 
     /// <summary>The next ready worker in a slot, in turn (round-robin, as Netty's <c>EventLoopGroup.next()</c>),
     /// so each gets the same share of what the master hands out. Waits while none is ready (at start-up, or
@@ -160,6 +164,10 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
                 lock (_gate)
                 {
                     _slotReady.Set();
+                    if (_slots.All(w => w is { HasExited: false, Ready: { IsCompletedSuccessfully: true, Result: true } }))
+                    {
+                        _allReady.TrySetResult();
+                    }
                 }
             }
             if (await Task.WhenAny(worker.Exited, stopped) == stopped)

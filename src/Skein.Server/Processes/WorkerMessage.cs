@@ -27,6 +27,9 @@ public enum WorkerMessageKind : byte
     /// (<see cref="WorkerMessage.Payload"/>, see <see cref="WorkerLaunch.Settings"/>), with the
     /// <see cref="SharedSignal"/> memory attached; <see cref="WorkerMessage.Value"/> is the worker's slot in it.</summary>
     Start = 5,
+
+    /// <summary>Master → worker: reopen the log files by their names (the master got SIGUSR1, after logrotate).</summary>
+    ReopenLogs = 6,
 }
 
 /// <summary>One message on a worker's channel: a kind, one number (a pid, a connection id, a slot) and,
@@ -53,7 +56,7 @@ public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value =
     {
         message = default;
         // A range check, not Enum.IsDefined: that one reads enum metadata, a cost a native worker pays at start.
-        if (source.Length < HeaderBytes || source[0] is < (byte)WorkerMessageKind.Ready or > (byte)WorkerMessageKind.Start)
+        if (source.Length < HeaderBytes || source[0] is < (byte)WorkerMessageKind.Ready or > (byte)WorkerMessageKind.ReopenLogs)
         {
             return false;
         }

@@ -1,7 +1,7 @@
 // Reloading a running server as an operator does: edit the configuration file, send SIGHUP; rotate the access
 // log, send SIGUSR1. Models without worker processes apply in place what they can (limits, timeouts, the access
 // log) and log what needs a restart; a file that fails to load changes nothing. The real program, real signals.
-// The process models' zero-downtime reload is in Processes/ProcessReloadTests.
+// The process models' zero-downtime reload is in ProcessReloadTests.
 using Skein.Testing;
 
 namespace Skein.Server.Tests.Lifecycle;
@@ -47,6 +47,7 @@ public sealed class ReloadTests : IAsyncLifetime
     [Theory]
     [InlineData("async")]
     [InlineData("single")]
+    [InlineData("process-pool")] // the master relays it to its workers, which write the lines
     public async Task SIGUSR1_reopens_the_access_log_after_logrotate_renamed_it(string model)
     {
         var log = Path.Combine(_folder, "access.log");
