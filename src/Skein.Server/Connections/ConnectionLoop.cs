@@ -390,8 +390,10 @@ public sealed class ConnectionLoop : IDisposable
             return false;
         }
         _http.ResetForNextRequest();
-        // Shutdown began: an idle connection is closed.
-        return _connection.TryBecomeIdle() && !_server.Connections.IsClosingIdle;
+        // Shutdown began while this response was under way (it went out without Connection: close): the client may
+        // already be sending its next request, so the connection idles and the registry's quiet rule closes it
+        // (a request arriving first is answered with Connection: close); after its last pass, it closes now.
+        return _connection.TryBecomeIdle() && !_server.Connections.HasClosedAllIdle;
     }
 
     // Drains an unread body; false when it is longer than MaxDrainBytes. A failure is left in body.Failure.

@@ -80,6 +80,9 @@ public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? des
     /// <summary>True once shutdown began: a connection finishing a response closes instead of idling.</summary>
     public bool IsClosingIdle => _closingIdle;
 
+    /// <summary>True once shutdown's last pass closed every idle connection: nothing closes one that idles later.</summary>
+    public bool HasClosedAllIdle => _closedAllIdle;
+
     /// <summary>Closes every New or Idle connection that has been so for at least <paramref name="quietFor"/>, and
     /// from now on every connection as soon as its response is sent. <see cref="TimeSpan.Zero"/>: every one,
     /// and every one accepted later at once.</summary>
