@@ -88,7 +88,7 @@ public sealed class ServeArguments
 
     /// <summary>--backlog</summary>
     public SkeinOption<int> Backlog { get; } = OptionTable.Backlog.Count(ServerDefaults.Backlog,
-        "Listen backlog (nginx's default; capped by net.core.somaxconn).");
+        "Listen backlog (default: the kernel's ceiling, net.core.somaxconn, as Go's net package).");
 
     /// <summary>--queue</summary>
     public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,

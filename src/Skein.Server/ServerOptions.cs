@@ -3,6 +3,7 @@
 using System.Net;
 using Skein.Http;
 using Skein.Http.Proxy;
+using Skein.Server.Lifecycle;
 using Skein.Server.Models;
 
 namespace Skein.Server;
@@ -29,9 +30,14 @@ public sealed record ServerOptions
     /// <summary>The TCP port; 0 asks the kernel for a free one (tests). Default 8085, the seeds' port.</summary>
     public int Port { get; init; } = 8085;
 
-    /// <summary>Listen backlog. 511, nginx's default on Linux (NGX_LISTEN_BACKLOG); the kernel caps it at
-    /// net.core.somaxconn. The seeds' backlog of 5 made bursts of clients meet SYN drops and 1–63 s retries.</summary>
-    public int Backlog { get; init; } = 511;
+    /// <summary>Listen backlog. By default <see cref="DefaultBacklog"/>, the kernel's ceiling: Go's net package
+    /// listens with net.core.somaxconn too. nginx's 511 (NGX_LISTEN_BACKLOG) overflowed hundreds of times with
+    /// 10,000 clients connecting at once; the seeds' 5 made bursts meet SYN drops and 1–63 s retries.</summary>
+    public int Backlog { get; init; } = DefaultBacklog;
+
+    /// <summary>The default <see cref="Backlog"/>: net.core.somaxconn as this machine sets it (4,096 since
+    /// Linux 5.4; the kernel caps any larger backlog at it), or 4,096 where it cannot be read.</summary>
+    public static int DefaultBacklog { get; } = Listener.KernelMaxBacklog();
 
     /// <summary>The protocol limits the core enforces (request line, headers, body sizes).</summary>
     public HttpLimits Limits { get; init; } = HttpLimits.Default;
@@ -66,8 +72,8 @@ public sealed record ServerOptions
     public int MaxConnections { get; init; } = 16_384;
 
     /// <summary>Thread-pool model: accepted connections that may wait for a free worker; process model:
-    /// connections that may wait for a process to start. Beyond that they get a quick 503. 511, the same depth
-    /// as the listen backlog they would otherwise wait in.</summary>
+    /// connections that may wait for a process to start. Beyond that they get a quick 503. 511, the depth of
+    /// nginx's listen backlog (NGX_LISTEN_BACKLOG).</summary>
     public int QueueCapacity { get; init; } = 511;
 
     /// <summary>Process model: most worker processes starting at once; connections that find no ready spare

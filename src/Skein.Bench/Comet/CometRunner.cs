@@ -22,7 +22,7 @@ public sealed record CometSettings
     public int Clients { get; init; } = 1000;
 
     /// <summary>
-    /// Connects in flight at once (default 128): well under the listen backlog of Skein (511) and nginx (511),
+    /// Connects in flight at once (default 128): well under the listen backlog of nginx (511) and Skein (net.core.somaxconn),
     /// so a burst does not overflow the server's accept queue and turn into 1 s SYN retries.
     /// </summary>
     public int ConnectConcurrency { get; init; } = 128;

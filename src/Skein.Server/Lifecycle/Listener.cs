@@ -1,5 +1,6 @@
 // A bound, listening TCP socket and the accept calls on it. It does not decide what happens to an accepted
 // connection (the model does) nor whether it is admitted (ServerContext does).
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,27 @@ public sealed class Listener : IDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The kernel's ceiling on a listen backlog, net.core.somaxconn, as /proc says it now (Go's
+    /// maxListenerBacklog; <see cref="ServerOptions.DefaultBacklog"/> reads it once per process); 4,096, its default since Linux 5.4, when /proc cannot say.</summary>
+    public static int KernelMaxBacklog()
+    {
+        const int LinuxDefault = 4096;
+        try
+        {
+            return int.TryParse(File.ReadAllText("/proc/sys/net/core/somaxconn").AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max > 0
+                ? max
+                : LinuxDefault;
+        }
+        catch (IOException)
+        {
+            return LinuxDefault; // not Linux, or /proc not mounted (a container without it)
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return LinuxDefault;
         }
     }
 
