@@ -76,20 +76,24 @@ public sealed class Connection : IDisposable
     public void Abort()
     {
         Volatile.Write(ref _state, (int)ConnectionState.Closed);
-        try
-        {
-            _aborted.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A handler's cancellation callback threw; the connection is going away regardless.
-        }
+        CancelHandler();
         ShutdownSocket();
     }
 
     /// <summary>The client hung up while a request was in progress (<see cref="DisconnectWatcher"/>): cancels
     /// the handler's token. The socket is left alone; the connection's own loop drops it.</summary>
-    public void Abandon()
+    public void Abandon() => CancelHandler();
+
+    /// <summary>Marks the connection closed and releases its token (its registry does this when it is unregistered).</summary>
+    public void Dispose()
+    {
+        Volatile.Write(ref _state, (int)ConnectionState.Closed);
+        _aborted.Dispose();
+    }
+
+    // Abort and Abandon come from other threads (the shutdown's AbortAll, the disconnect watcher) and may race
+    // the connection's own end, which disposes the token: a token already disposed has nothing left to cancel.
+    private void CancelHandler()
     {
         try
         {
@@ -101,15 +105,8 @@ public sealed class Connection : IDisposable
         }
         catch (ObjectDisposedException)
         {
-            // The connection ended between the hang-up report and this call.
+            // The connection ended between being listed and this call.
         }
-    }
-
-    /// <summary>Marks the connection closed and releases its token (its registry does this when it is unregistered).</summary>
-    public void Dispose()
-    {
-        Volatile.Write(ref _state, (int)ConnectionState.Closed);
-        _aborted.Dispose();
     }
 
     private void ShutdownSocket()
