@@ -479,7 +479,13 @@ class Tricklers:
     def _run(self):
         next_tick = time.time()
         while not self._stop.is_set():
-            readable, _, _ = select.select(list(self.sockets), [], [], max(0.0, next_tick - time.time()))
+            # poll(2), not select(2): a thousand tricklers have descriptors past select's FD_SETSIZE (1024).
+            by_fd = {s.fileno(): s for s in self.sockets}
+            poller = select.poll()
+            for fd in by_fd:
+                poller.register(fd, select.POLLIN)
+            timeout_ms = max(0.0, next_tick - time.time()) * 1000
+            readable = [by_fd[fd] for fd, _ in poller.poll(timeout_ms) if fd in by_fd]
             for s in readable:
                 try:
                     data = s.recv(64)
