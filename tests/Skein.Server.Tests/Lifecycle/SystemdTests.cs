@@ -23,15 +23,25 @@ public sealed class SystemdTests : IAsyncLifetime
     public async Task Serves_the_listening_socket_systemd_passes_as_descriptor_3(string model)
     {
         Assert.True(File.Exists(SocketActivate), "systemd-socket-activate (Debian package systemd) is needed; .ci/run installs it");
-        var port = FreePort();
-        // -p 1 would be refused as a port in use by nobody's choice: the passed socket must win over --port.
-        var skein = SkeinProcess.Start(["serve", "-m", model, "-w", "1", "-p", "1", "-f", ShutdownTests.SiteFolder()],
-            wrapper: [SocketActivate, "-l", $"127.0.0.1:{port}"]);
-        _servers.Add(skein);
-
-        // systemd-socket-activate execs skein on the first connection; until it listens, connecting is refused.
-        var response = await GetWhenListeningAsync(port, "/healthz");
-        await skein.WaitUntilListeningAsync();
+        // systemd-socket-activate binds the port itself, in another process, so the test can only name a free
+        // one. A port from the ephemeral range could be taken in between by any test's outgoing connection
+        // (the activator then fails to bind and exits), so the port comes from below that range, and a port
+        // lost anyway to some other process is given up for the next one.
+        SkeinProcess? skein = null;
+        RawResponse? response = null;
+        var port = 0;
+        for (var attempt = 1; response is null; attempt++)
+        {
+            port = PortBelowEphemeralRange();
+            // -p 1 would be refused as a port in use by nobody's choice: the passed socket must win over --port.
+            skein = SkeinProcess.Start(["serve", "-m", model, "-w", "1", "-p", "1", "-f", ShutdownTests.SiteFolder()],
+                wrapper: [SocketActivate, "-l", $"127.0.0.1:{port}"]);
+            _servers.Add(skein);
+            // systemd-socket-activate execs skein on the first connection; until it listens, connecting is refused.
+            response = await GetWhenListeningAsync(skein, port, "/healthz");
+            Assert.True(response is not null || attempt < 3, $"systemd-socket-activate exited 3 times without listening:\n{skein.Output}");
+        }
+        await skein!.WaitUntilListeningAsync();
 
         Assert.Equal(200, response.Status);
         Assert.Equal(port, skein.Port); // the start-up line names the passed socket's address
@@ -83,7 +93,9 @@ public sealed class SystemdTests : IAsyncLifetime
         return server;
     }
 
-    private static async Task<RawResponse> GetWhenListeningAsync(int port, string path)
+    /// <summary>The answer to GET <paramref name="path"/> once the activator listens, or null if it exited first
+    /// (it could not bind the port).</summary>
+    private static async Task<RawResponse?> GetWhenListeningAsync(SkeinProcess activator, int port, string path)
     {
         RawResponse? response = null;
         await Deadline.UntilAsync(async () =>
@@ -95,10 +107,10 @@ public sealed class SystemdTests : IAsyncLifetime
             }
             catch (SocketException)
             {
-                return false; // not bound yet
+                return activator.HasExited; // not bound yet, or never will be
             }
-        }, Deadline.Default, $"a listener on port {port}");
-        return response!;
+        }, Deadline.Default * 2, $"a listener on port {port}");
+        return response;
     }
 
     private static async Task<string> ReceiveAsync(Socket manager)
@@ -112,10 +124,26 @@ public sealed class SystemdTests : IAsyncLifetime
     private static string Field(string message, string name)
         => message.Split('\n').Single(line => line.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
 
-    private static int FreePort()
+    /// <summary>A port that is free now and outside net.ipv4.ip_local_port_range, so no connection and no
+    /// listener on port 0 is given it meanwhile.</summary>
+    private static int PortBelowEphemeralRange()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var low = int.Parse(range[0], CultureInfo.InvariantCulture);
+        var floor = Math.Max(1024, low - 8192);
+        for (var tries = 0; ; tries++)
+        {
+            var port = Random.Shared.Next(floor, low);
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (tries < 100)
+            {
+                // in use; draw another
+            }
+        }
     }
 }
