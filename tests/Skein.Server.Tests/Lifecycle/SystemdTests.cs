@@ -35,7 +35,7 @@ public sealed class SystemdTests : IAsyncLifetime
             port = PortBelowEphemeralRange();
             // -p 1 would be refused as a port in use by nobody's choice: the passed socket must win over --port.
             skein = SkeinProcess.Start(["serve", "-m", model, "-w", "1", "-p", "1", "-f", ShutdownTests.SiteFolder()],
-                wrapper: [SocketActivate, "-l", $"127.0.0.1:{port}"]);
+                wrapper: [.. WithoutInheritedDescriptors, SocketActivate, "-l", $"127.0.0.1:{port}"]);
             _servers.Add(skein);
             // systemd-socket-activate execs skein on the first connection; until it listens, connecting is refused.
             response = await GetWhenListeningAsync(skein, port, "/healthz");
@@ -74,6 +74,18 @@ public sealed class SystemdTests : IAsyncLifetime
         Assert.StartsWith("STOPPING=1\n", await ReceiveAsync(manager), StringComparison.Ordinal);
         Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
     }
+
+    /// <summary>
+    /// A prefix that closes every descriptor above 2 and execs the rest of the command, as systemd starts a
+    /// service with nothing open but what it passes. The activator asserts that its socket lands on
+    /// descriptor 3 (SD_LISTEN_FDS_START), and the test host is no clean parent: a test that starts worker
+    /// processes in this host at the same moment has a channel end open without close-on-exec, which every
+    /// process started meanwhile inherits (in skein, the master starts no other processes).
+    /// </summary>
+    private static readonly string[] WithoutInheritedDescriptors =
+    [
+        "/bin/bash", "-c", """for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@" """, "bash",
+    ];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
