@@ -10,6 +10,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
 using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 using Skein.Server.Threading;
@@ -89,7 +90,7 @@ public sealed class ProcessWorker
         }
         using var exiting = WatchMaster();
         // Blocking = true: if the master's accept left the socket non-blocking, .NET emulates blocking calls.
-        var socket = new Socket(fd) { Blocking = true };
+        var socket = new Socket(UnixFdChannel.ToSocket(fd)) { Blocking = true };
         Server.ServeBlocking(socket);
         return 0;
     }
@@ -107,7 +108,7 @@ public sealed class ProcessWorker
         {
             return exitCode;
         }
-        using var listener = Listener.FromShared(SharedListeningSocket.Prepare(fd), Server.Log);
+        using var listener = Listener.FromShared(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd)), Server.Log);
         Server.Shutdown.OnStopAccepting(listener.Stop);
         ReportReady();
         using var exiting = WatchMaster();
@@ -137,7 +138,7 @@ public sealed class ProcessWorker
         {
             if (message.Kind == WorkerMessageKind.Serve && fd is not null)
             {
-                if (Server.Admit(new Socket(fd)) is { } connection)
+                if (Server.Admit(new Socket(UnixFdChannel.ToSocket(fd))) is { } connection)
                 {
                     loops.Next().Spawn(() => Server.ServeAsync(connection));
                 }
@@ -187,10 +188,10 @@ public sealed class ProcessWorker
 
     // The work message with its socket. False with the exit code when there is none: 0 if the master stopped
     // this worker or died first, 1 if it sent something else.
-    private bool TryReceiveWork(WorkerMessageKind kind, out SafeSocketHandle fd, out int exitCode)
+    private bool TryReceiveWork(WorkerMessageKind kind, out SafeFileHandle fd, out int exitCode)
     {
         WorkerMessage message;
-        SafeSocketHandle? received;
+        SafeFileHandle? received;
         bool open;
         while ((open = _channel.TryReceive(out message, out received)) && message.Kind == WorkerMessageKind.ReopenLogs)
         {

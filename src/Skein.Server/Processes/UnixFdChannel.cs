@@ -111,10 +111,11 @@ public sealed class UnixFdChannel : IDisposable
 
     /// <summary>Blocks until a message arrives; copies it into <paramref name="buffer"/> and returns its
     /// length, or 0 when the other end is closed (end-of-file). A descriptor that came with the message is
-    /// returned in <paramref name="fd"/>, owned by the caller (close-on-exec); otherwise null.</summary>
+    /// returned in <paramref name="fd"/>, owned by the caller (close-on-exec); otherwise null. It is a plain
+    /// descriptor: a socket becomes one with <see cref="ToSocket"/>.</summary>
     /// <exception cref="IOException">The receive failed.</exception>
     /// <exception cref="InvalidDataException">The message or its descriptors did not fit.</exception>
-    public unsafe int Receive(Span<byte> buffer, out SafeSocketHandle? fd)
+    public unsafe int Receive(Span<byte> buffer, out SafeFileHandle? fd)
     {
         fd = null;
         bool addedSelf = false;
@@ -139,7 +140,7 @@ public sealed class UnixFdChannel : IDisposable
                 if (header.ControlLen >= CmsgLenOneFd && cmsg->Level == SOL_SOCKET && cmsg->Type == SCM_RIGHTS)
                 {
                     // Take ownership first, so the descriptor is closed even if the message is then refused.
-                    fd = new SafeSocketHandle(*(int*)(control + CmsgHeaderBytes), ownsHandle: true);
+                    fd = new SafeFileHandle(*(int*)(control + CmsgHeaderBytes), ownsHandle: true);
                 }
                 if ((header.Flags & (MSG_CTRUNC | MSG_TRUNC)) != 0)
                 {
@@ -157,6 +158,20 @@ public sealed class UnixFdChannel : IDisposable
                 _handle.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>Takes a received descriptor that is a socket over into a <see cref="SafeSocketHandle"/>, which
+    /// then owns it (<paramref name="fd"/> no longer does).</summary>
+    /// <remarks>Received descriptors are not made socket handles as they arrive: the first socket handle a
+    /// process makes starts .NET's socket engine (an epoll thread), and the first descriptor a worker receives
+    /// is its shared memory, not a socket. A spare or standby worker then starts that thread only with its
+    /// first socket.</remarks>
+    public static SafeSocketHandle ToSocket(SafeFileHandle fd)
+    {
+        ArgumentNullException.ThrowIfNull(fd);
+        var socket = new SafeSocketHandle(fd.DangerousGetHandle(), ownsHandle: true);
+        fd.SetHandleAsInvalid();
+        return socket;
     }
 
     /// <summary>Blocks until a message arrives and returns its length without consuming it (or its

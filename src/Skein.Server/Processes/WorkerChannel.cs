@@ -4,8 +4,8 @@
 
 using System.Buffers;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Processes;
 
@@ -67,7 +67,7 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
     /// <summary>Blocks for the next message; false at end-of-file (the other process is gone or closed its
     /// end). A descriptor that came along is returned in <paramref name="fd"/>, owned by the caller.</summary>
     /// <exception cref="InvalidDataException">The peer sent something that is not a message.</exception>
-    public bool TryReceive(out WorkerMessage message, out SafeSocketHandle? fd)
+    public bool TryReceive(out WorkerMessage message, out SafeFileHandle? fd)
     {
         message = default;
         fd = null;

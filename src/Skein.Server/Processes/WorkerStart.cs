@@ -3,7 +3,6 @@
 // builds anything. What the settings mean is the host's business (Skein.Cli decodes them).
 
 using System.Diagnostics.CodeAnalysis;
-using Microsoft.Win32.SafeHandles;
 
 namespace Skein.Server.Processes;
 
@@ -52,9 +51,7 @@ public sealed class WorkerStart : IDisposable
             fd?.Dispose();
             throw new InvalidDataException($"The master's first message was {message.Kind} (value {message.Value}), not {WorkerMessageKind.Start} with the shared memory.");
         }
-        var shared = SharedSignal.Open(new SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: true));
-        fd.SetHandleAsInvalid(); // the descriptor now belongs to the SafeFileHandle
-        start = new WorkerStart(message.Payload, shared, (int)message.Value);
+        start = new WorkerStart(message.Payload, SharedSignal.Open(fd), (int)message.Value);
         return true;
     }
 

@@ -24,7 +24,7 @@ public sealed class SharedListeningSocketTests
         {
             a.Send([1], master.SafeHandle);
             b.Receive(new byte[4], out var fd);
-            var worker = new Socket(SharedListeningSocket.Prepare(fd!)) { Blocking = true };
+            var worker = new Socket(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd!))) { Blocking = true };
 
             using var accepted = new SemaphoreSlim(0);
             var acceptLoop = Task.Factory.StartNew(() =>

@@ -31,7 +31,7 @@ public sealed class UnixFdChannelTests
             int length = worker.Receive(buffer, out var fd);
             Assert.Equal("take it", Encoding.ASCII.GetString(buffer, 0, length));
             Assert.NotNull(fd);
-            using var received = new Socket(fd);
+            using var received = new Socket(UnixFdChannel.ToSocket(fd));
 
             client.Send("ping"u8);
             var got = new byte[4];
