@@ -39,8 +39,10 @@ public sealed class AccessLog : IDisposable
     private Stream _destination;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly ITimer _flushTimer;
-    private readonly byte[] _buffer = new byte[BufferBytes];
+    // Both made with the first line: a worker process that serves nobody (a spare, a standby) pays for
+    // neither the 64 KiB nor the runtime's timer thread (docs/processes.md).
+    private ITimer? _flushTimer;
+    private byte[]? _buffer;
     private readonly byte[] _date = new byte[DateBytes];
     private long _dateSecond = long.MinValue;
     private int _buffered;
@@ -53,7 +55,6 @@ public sealed class AccessLog : IDisposable
         _destination = destination;
         _ownsDestination = ownsDestination;
         _time = time ?? TimeProvider.System;
-        _flushTimer = _time.CreateTimer(static state => ((AccessLog)state!).Flush(), this, FlushInterval, FlushInterval);
     }
 
     /// <summary>Opens the destination named by <see cref="ServerOptions.AccessLog"/>: "-" for standard output,
@@ -123,6 +124,11 @@ public sealed class AccessLog : IDisposable
             }
             if (worstCase <= BufferBytes)
             {
+                if (_buffer is null)
+                {
+                    _buffer = new byte[BufferBytes];
+                    _flushTimer = _time.CreateTimer(static state => ((AccessLog)state!).Flush(), this, FlushInterval, FlushInterval);
+                }
                 _buffered += FormatLocked(_buffer.AsSpan(_buffered), client, head, status, bodyBytes);
                 if (_buffered > BufferBytes - FixedLineBytes)
                 {
@@ -169,13 +175,13 @@ public sealed class AccessLog : IDisposable
     /// <summary>Writes what is buffered and closes the destination (standard output is left open).</summary>
     public void Dispose()
     {
-        _flushTimer.Dispose();
         lock (_gate)
         {
             if (_disposed)
             {
                 return;
             }
+            _flushTimer?.Dispose();
             FlushLocked();
             _disposed = true;
         }
