@@ -33,11 +33,14 @@ public sealed record ServerOptions
     /// <summary>Listen backlog. By default <see cref="DefaultBacklog"/>, the kernel's ceiling: Go's net package
     /// listens with net.core.somaxconn too. nginx's 511 (NGX_LISTEN_BACKLOG) overflowed hundreds of times with
     /// 10,000 clients connecting at once; the seeds' 5 made bursts meet SYN drops and 1–63 s retries.</summary>
-    public int Backlog { get; init; } = DefaultBacklog;
+    public int Backlog { get => field == 0 ? DefaultBacklog : field; init; } // 0 (unset): the default, read when asked
 
     /// <summary>The default <see cref="Backlog"/>: net.core.somaxconn as this machine sets it (4,096 since
-    /// Linux 5.4; the kernel caps any larger backlog at it), or 4,096 where it cannot be read.</summary>
-    public static int DefaultBacklog { get; } = Listener.KernelMaxBacklog();
+    /// Linux 5.4; the kernel caps any larger backlog at it), or 4,096 where it cannot be read. Read once per
+    /// process, when first asked: a worker process, which never listens, does not read it.</summary>
+    public static int DefaultBacklog => KernelMaxBacklog.Value;
+
+    private static readonly Lazy<int> KernelMaxBacklog = new(Listener.KernelMaxBacklog);
 
     /// <summary>The protocol limits the core enforces (request line, headers, body sizes).</summary>
     public HttpLimits Limits { get; init; } = HttpLimits.Default;
