@@ -112,12 +112,8 @@ public sealed class DescriptorBudget : IDisposable
             Volatile.Write(ref _maxConnections, int.MaxValue);
             return;
         }
-        int open;
-        try
-        {
-            open = Directory.GetFiles("/proc/self/fd").Length - 1; // less the descriptor reading the directory
-        }
-        catch (IOException)
+        var open = DirectoryStreams.CountEntries("/proc/self/fd") - 1; // less the descriptor reading the directory
+        if (open < 0)
         {
             return; // cannot count (out of descriptors even now): keep the last budget
         }
