@@ -1,13 +1,16 @@
 // What every part of a running server shares: options, the application, logging, the connection registry,
 // the shutdown coordinator, the threads to join and the access log — passed explicitly instead of living
-// in statics. It also holds the three ways to run the one ConnectionLoop (blocking on this thread, async on
-// this context), admission (the connection limit) and, with --status-path, the scoreboard that counts the
+// in statics. It also holds the two ways to run the one ConnectionLoop (blocking on this thread, or on this
+// thread's event loop), admission (the connection limit) and, with --status-path, the scoreboard that counts the
 // work and the status endpoints in front of the application. It does not accept or choose threads: models do.
+using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Skein.Http;
 using Skein.Http.Application;
 using Skein.Server.Connections;
+using Skein.Server.Interop;
 using Skein.Server.Lifecycle;
 using Skein.Server.Logging;
 using Skein.Server.Observability;
@@ -34,7 +37,7 @@ public sealed class ServerContext : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        AsyncSocketTransport.PreferInlineCompletions(); // before this process's first accept (perf: transport)
+        Listener.PreferInlineCompletions(); // before this process's first accept (perf: transport)
         _options = options;
         LoggerFactory = loggerFactory;
         Time = time ?? TimeProvider.System;
@@ -129,18 +132,36 @@ public sealed class ServerContext : IDisposable
     public Connection? Admit(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        Descriptors.OnAccepted(socket, Connections.Count);
+        Descriptors.OnAccepted(socket.SafeHandle, Connections.Count);
         Scoreboard?.RecordAccepted();
         if (Connections.TryRegister(socket) is { } connection)
         {
             return connection;
         }
-        ServerLog.Refused(Log, socket.RemoteEndPoint, Connections.IsOutOfDescriptors
-            ? $"{Connections.Count} connections open use the file descriptors this process may have (limit {Descriptors.Limit}, {DescriptorBudget.Headroom} kept free)"
-            : $"{Connections.MaxConnections} connections open (--max-connections)");
+        ServerLog.Refused(Log, socket.RemoteEndPoint, RefusalReason());
         SendServiceUnavailable(socket);
         return null;
     }
+
+    /// <summary>Registers a socket an event loop accepted non-blocking (<see cref="Listener.TryAcceptPending"/>);
+    /// when the connection limit is reached, answers 503, closes it and returns null.</summary>
+    public Connection? Admit(SafeHandle handle, IPEndPoint? remoteEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        Descriptors.OnAccepted(handle, Connections.Count);
+        Scoreboard?.RecordAccepted();
+        if (Connections.TryRegister(handle, remoteEndPoint) is { } connection)
+        {
+            return connection;
+        }
+        ServerLog.Refused(Log, remoteEndPoint, RefusalReason());
+        SendServiceUnavailable(handle);
+        return null;
+    }
+
+    private string RefusalReason() => Connections.IsOutOfDescriptors
+        ? $"{Connections.Count} connections open use the file descriptors this process may have (limit {Descriptors.Limit}, {DescriptorBudget.Headroom} kept free)"
+        : $"{Connections.MaxConnections} connections open (--max-connections)";
 
     /// <summary>Refuses an admitted connection with a quick 503 (e.g. the thread-pool's queue is full) and forgets it.</summary>
     public void Reject(Connection connection, string reason)
@@ -171,12 +192,28 @@ public sealed class ServerContext : IDisposable
         return true;
     }
 
-    /// <summary>Serves <paramref name="connection"/> with asynchronous I/O; continuations run on the caller's
-    /// synchronization context (an event loop's). Completes when the connection closes; never throws.</summary>
+    /// <summary>Serves <paramref name="connection"/> on the calling event loop (<see cref="EventLoop.Current"/>):
+    /// its socket joins the loop's epoll set, and every step of it runs on the loop thread. Completes when the
+    /// connection closes; never throws.</summary>
+    /// <exception cref="InvalidOperationException">Not called on an event loop's thread.</exception>
     public ValueTask ServeAsync(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return ConnectionLoop.ServeAsync(new AsyncSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this);
+        var loop = EventLoop.Current ?? throw new InvalidOperationException("ServeAsync runs on an event loop's thread (EventLoop.Spawn).");
+        EpollSocketTransport transport;
+        try
+        {
+            transport = new EpollSocketTransport(loop, connection, MaxInputBytes, Options.MinResponseDataRate);
+        }
+        catch (IOException e)
+        {
+            // epoll_ctl failed: out of memory, or past fs.epoll.max_user_watches. Close it rather than stall it.
+            ServerLog.ConnectionFailed(Log, e);
+            connection.CloseSocket();
+            Connections.Unregister(connection);
+            return ValueTask.CompletedTask;
+        }
+        return ConnectionLoop.ServeAsync(transport, connection, this);
     }
 
     /// <summary>
@@ -224,10 +261,7 @@ public sealed class ServerContext : IDisposable
         var output = new OutputBuffer();
         try
         {
-            using (var http = new Http1Connection(Options.Limits, Time))
-            {
-                http.WriteRejection(output, new HttpProtocolException(RejectReason.ServiceUnavailable));
-            }
+            WriteServiceUnavailable(output);
             var sent = socket.Send(output.WrittenMemory.Span, SocketFlags.None, out _);
             Scoreboard?.RecordResponse(503, sent, TimeSpan.Zero);
             socket.Shutdown(SocketShutdown.Send);
@@ -241,5 +275,38 @@ public sealed class ServerContext : IDisposable
             output.Reset();
             socket.Dispose();
         }
+    }
+
+    // The same for a descriptor an event loop accepted: one non-blocking send(2), then close(2).
+    private unsafe void SendServiceUnavailable(SafeHandle descriptor)
+    {
+        var output = new OutputBuffer();
+        var added = false;
+        try
+        {
+            WriteServiceUnavailable(output);
+            descriptor.DangerousAddRef(ref added);
+            fixed (byte* bytes = output.WrittenMemory.Span)
+            {
+                var sent = UnixSockets.Send((int)descriptor.DangerousGetHandle(), bytes, (nuint)output.WrittenCount,
+                    UnixSockets.MSG_NOSIGNAL | UnixSockets.MSG_DONTWAIT); // the client may be gone already
+                Scoreboard?.RecordResponse(503, Math.Max((long)sent, 0), TimeSpan.Zero);
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                descriptor.DangerousRelease();
+            }
+            output.Reset();
+            descriptor.Dispose();
+        }
+    }
+
+    private void WriteServiceUnavailable(OutputBuffer output)
+    {
+        using var http = new Http1Connection(Options.Limits, Time);
+        http.WriteRejection(output, new HttpProtocolException(RejectReason.ServiceUnavailable));
     }
 }

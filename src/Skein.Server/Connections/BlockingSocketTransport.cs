@@ -1,6 +1,7 @@
 // The transport of the thread and process models: plain blocking Socket.Receive/Send on the calling
 // thread. Every ValueTask it returns is already complete, so the connection loop runs straight through.
 // Its timeouts are the socket's own (SO_RCVTIMEO, SO_SNDTIMEO): no timer, no extra wake-up.
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 
@@ -9,10 +10,12 @@ namespace Skein.Server.Connections;
 /// <summary>Blocking socket I/O. Receive and send timeouts are the socket's SO_RCVTIMEO and SO_SNDTIMEO,
 /// set only when they change.</summary>
 public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate = null)
-    : SocketTransport(socket, maxInputBytes, minSendRate)
+    : SocketTransport(socket.SafeHandle, socket.RemoteEndPoint as IPEndPoint, maxInputBytes, minSendRate)
 {
     private int _receiveTimeoutMs;
     private int _sendTimeoutMs;
+
+    private Socket Socket { get; } = socket;
 
     /// <inheritdoc/>
     protected override ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
@@ -86,6 +89,12 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, Mi
         }
         return ValueTask.FromResult(0L);
     }
+
+    /// <inheritdoc/>
+    protected override void ShutdownSend() => Socket.Shutdown(SocketShutdown.Send);
+
+    /// <inheritdoc/>
+    protected override void DisposeCore() => Socket.Dispose();
 
     // Socket timeouts in milliseconds: 0 means forever, anything else at least 1.
     private static int Milliseconds(TimeSpan timeout)

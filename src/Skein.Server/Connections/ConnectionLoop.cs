@@ -309,14 +309,20 @@ public sealed class ConnectionLoop : IDisposable
             return await handling;
         }
         _transport.ReleaseIdleBuffers(); // a handler that waits (a long poll) holds no input buffer meanwhile
-        var watched = _server.Disconnects.Watch(_connection);
+        // The event loop's transport notices a hang-up itself; a blocking one needs the process's watcher.
+        var byTransport = _transport.WatchHangUp(_connection);
+        var byWatcher = !byTransport && _server.Disconnects.Watch(_connection);
         try
         {
             return await handling;
         }
         finally
         {
-            if (watched)
+            if (byTransport)
+            {
+                _transport.UnwatchHangUp();
+            }
+            else if (byWatcher)
             {
                 _server.Disconnects.Unwatch(_connection);
             }

@@ -1,6 +1,6 @@
 // The byte pipe between one client socket and the ConnectionLoop: received bytes in a buffer the loop
 // parses in place, and response bytes out. Implementations differ only in how they wait (a blocking
-// thread or an async completion); they know nothing about HTTP.
+// thread, or an event loop's epoll set); they know nothing about HTTP.
 using System.Buffers;
 using System.Net;
 
@@ -9,8 +9,8 @@ namespace Skein.Server.Connections;
 /// <summary>
 /// One connection's I/O as the <see cref="ConnectionLoop"/> uses it. Received bytes accumulate in
 /// <see cref="Received"/> until consumed; response bytes are written to <see cref="Output"/> and sent by
-/// <see cref="FlushAsync"/>. The blocking implementation returns already-completed tasks; the async one
-/// truly awaits, resuming on the caller's synchronization context (the event loop).
+/// <see cref="FlushAsync"/>. The blocking implementation returns already-completed tasks; the event loop's
+/// truly awaits, resuming on the loop thread.
 /// Every send (<see cref="FlushAsync"/>, <see cref="SendAsync"/>, <see cref="SendFileAsync"/>) is bounded by
 /// the minimum response data rate the transport was made with: a send of n bytes that waits longer than
 /// <see cref="MinDataRate.TimeAllowed"/>(n) for the client throws <see cref="TimeoutException"/>, after
@@ -61,6 +61,18 @@ public interface ITransport : IDisposable
     /// whose handler waits (a long poll) holds no receive buffer meanwhile; the next
     /// <see cref="ReceiveAsync"/> takes one again. Consumed bytes are invalid after this call.</summary>
     void ReleaseIdleBuffers();
+
+    /// <summary>
+    /// Starts noticing the client hanging up (its FIN or a reset) while a handler waits, and then calls
+    /// <see cref="Lifecycle.Connection.Abandon"/> on <paramref name="connection"/>, without reading anything.
+    /// Returns false when this transport cannot notice that by itself: the caller then asks the process's
+    /// <see cref="Lifecycle.DisconnectWatcher"/> (a thread and an epoll set of its own). The event loop's
+    /// transport can: its socket is in the loop's epoll set for EPOLLRDHUP already.
+    /// </summary>
+    bool WatchHangUp(Lifecycle.Connection connection);
+
+    /// <summary>Stops what <see cref="WatchHangUp"/> started (after it returned true).</summary>
+    void UnwatchHangUp();
 
     /// <summary>Ends the connection politely: pending output is dropped, our sending side is shut down, and
     /// when <paramref name="linger"/> is set, what the client still sends is read and discarded for a short

@@ -1,6 +1,7 @@
 // What both socket transports share: the input buffer (grown, compacted and parsed in place), the output
-// buffer, and the minimum response data rate every send is held to. Subclasses supply only the waiting: a
-// blocking thread or an async completion.
+// buffer, sendfile(2), the lingering close, and the minimum response data rate every send is held to.
+// Subclasses supply only the waiting (a blocking thread, or an event loop's epoll) and how their socket is
+// shut down and closed.
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
@@ -11,7 +12,7 @@ using Skein.Server.Interop;
 namespace Skein.Server.Connections;
 
 /// <summary>The buffer management of a socket <see cref="ITransport"/>; see <see cref="BlockingSocketTransport"/>
-/// and <see cref="AsyncSocketTransport"/>.</summary>
+/// and <see cref="EpollSocketTransport"/>.</summary>
 public abstract class SocketTransport : ITransport
 {
     /// <summary>First size of the input buffer: a typical browser request head fits.</summary>
@@ -38,19 +39,23 @@ public abstract class SocketTransport : ITransport
     private bool _receiving; // a receive is filling the input buffer: it must not be released meanwhile
     private bool _disposed;
 
-    /// <summary>Wraps <paramref name="socket"/>; the input buffer never grows past <paramref name="maxInputBytes"/>,
-    /// and a send of n bytes may wait <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).</summary>
-    protected SocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate)
+    /// <summary>Serves the connected socket <paramref name="handle"/> (the client at <paramref name="remoteEndPoint"/>);
+    /// the input buffer never grows past <paramref name="maxInputBytes"/>, and a send of n bytes may wait
+    /// <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).</summary>
+    protected SocketTransport(SafeHandle handle, IPEndPoint? remoteEndPoint, int maxInputBytes, MinDataRate? minSendRate)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        Socket = socket;
+        ArgumentNullException.ThrowIfNull(handle);
+        Handle = handle;
         _maxInput = Math.Max(maxInputBytes, InitialInputSize);
         _minSendRate = minSendRate;
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        RemoteEndPoint = remoteEndPoint;
     }
 
-    /// <summary>The connected socket.</summary>
-    protected Socket Socket { get; }
+    /// <summary>The connected socket's descriptor.</summary>
+    protected SafeHandle Handle { get; }
+
+    /// <summary>True once the transport was disposed (the socket is closed).</summary>
+    protected bool IsDisposed => _disposed;
 
     /// <inheritdoc/>
     public IPEndPoint? RemoteEndPoint { get; }
@@ -173,6 +178,15 @@ public abstract class SocketTransport : ITransport
         }
     }
 
+    /// <summary>Socket transports cannot notice a hang-up by themselves unless they say otherwise (the event
+    /// loop's does): the process's <see cref="Lifecycle.DisconnectWatcher"/> watches for them.</summary>
+    public virtual bool WatchHangUp(Lifecycle.Connection connection) => false;
+
+    /// <inheritdoc/>
+    public virtual void UnwatchHangUp()
+    {
+    }
+
     /// <summary>Drops the input buffer when it holds no unconsumed byte and no receive is filling it (a
     /// handler waiting for its request body is), so a connection whose handler waits for something else (a long
     /// poll) holds none meanwhile; the next receive rents one again. Consumed bytes are invalid from here.</summary>
@@ -230,9 +244,9 @@ public abstract class SocketTransport : ITransport
         var fileRef = false;
         try
         {
-            Socket.SafeHandle.DangerousAddRef(ref socketRef);
+            Handle.DangerousAddRef(ref socketRef);
             file.DangerousAddRef(ref fileRef);
-            var sent = SendFileSyscall.SendFile((int)Socket.SafeHandle.DangerousGetHandle(), (int)file.DangerousGetHandle(),
+            var sent = SendFileSyscall.SendFile((int)Handle.DangerousGetHandle(), (int)file.DangerousGetHandle(),
                 ref position, (nuint)Math.Min(left, MaxSendFileBytes));
             errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
             return sent;
@@ -245,7 +259,7 @@ public abstract class SocketTransport : ITransport
             }
             if (socketRef)
             {
-                Socket.SafeHandle.DangerousRelease();
+                Handle.DangerousRelease();
             }
         }
     }
@@ -256,9 +270,10 @@ public abstract class SocketTransport : ITransport
         _output.Reset();
         try
         {
-            Socket.Shutdown(SocketShutdown.Send);
+            // Without lingering, close(2) alone sends the FIN: a shutdown(2) first would only cost a syscall.
             if (linger)
             {
+                ShutdownSend();
                 await LingerAsync();
             }
         }
@@ -286,7 +301,6 @@ public abstract class SocketTransport : ITransport
         }
         _disposed = true;
         DisposeCore();
-        Socket.Dispose();
         _output.Dispose();
         if (_input.Length > 0)
         {
@@ -296,10 +310,11 @@ public abstract class SocketTransport : ITransport
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases what a subclass holds besides the socket.</summary>
-    protected virtual void DisposeCore()
-    {
-    }
+    /// <summary>Closes the socket and releases what the subclass holds besides it.</summary>
+    protected abstract void DisposeCore();
+
+    /// <summary>Shuts down the sending side (a FIN after the bytes already sent), for a lingering close.</summary>
+    protected abstract void ShutdownSend();
 
     /// <summary>Receives into <paramref name="buffer"/>; 0 at end of input; <see cref="TimeoutException"/> on timeout.</summary>
     protected abstract ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout);

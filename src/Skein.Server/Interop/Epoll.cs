@@ -1,6 +1,7 @@
-// epoll(7) and eventfd(2), as the DisconnectWatcher uses them: an epoll set that reports a peer's hang-up
-// (EPOLLRDHUP) without reading a byte, and an eventfd to wake its thread. Numbers from <sys/epoll.h> and
-// <sys/eventfd.h>; struct epoll_event has the x86-64 layout (packed: 12 bytes). Nothing else.
+// epoll(7) and eventfd(2): the event loops' readiness sets (edge-triggered sockets, a level-triggered
+// listening socket, an eventfd that wakes the loop thread) and the DisconnectWatcher's set that reports a
+// peer's hang-up (EPOLLRDHUP) without reading a byte. Numbers from <sys/epoll.h> and <sys/eventfd.h>;
+// struct epoll_event has the x86-64 layout (packed: 12 bytes). Nothing else.
 using System.Runtime.InteropServices;
 
 namespace Skein.Server.Interop;
@@ -17,8 +18,14 @@ internal static partial class Epoll
     /// <summary>epoll_ctl: remove a descriptor.</summary>
     public const int EPOLL_CTL_DEL = 2;
 
+    /// <summary>epoll_ctl: change the events of a registered descriptor.</summary>
+    public const int EPOLL_CTL_MOD = 3;
+
     /// <summary>Readable.</summary>
     public const uint EPOLLIN = 0x001;
+
+    /// <summary>Writable.</summary>
+    public const uint EPOLLOUT = 0x004;
 
     /// <summary>An error on the descriptor (always reported).</summary>
     public const uint EPOLLERR = 0x008;
@@ -29,11 +36,21 @@ internal static partial class Epoll
     /// <summary>The peer closed its sending side: reported even while unread data is queued.</summary>
     public const uint EPOLLRDHUP = 0x2000;
 
+    /// <summary>Wake only one of the epoll sets waiting on this descriptor (Linux 4.5; for a listening
+    /// socket several loops share: no thundering herd).</summary>
+    public const uint EPOLLEXCLUSIVE = 1u << 28;
+
     /// <summary>Report once, then disarm until re-armed or removed.</summary>
     public const uint EPOLLONESHOT = 1u << 30;
 
+    /// <summary>Edge-triggered: report a change of readiness once, not the state on every wait.</summary>
+    public const uint EPOLLET = 1u << 31;
+
     /// <summary>eventfd: close on exec.</summary>
     public const int EFD_CLOEXEC = 0x80000;
+
+    /// <summary>eventfd: non-blocking.</summary>
+    public const int EFD_NONBLOCK = 0x800;
 
     /// <summary><c>struct epoll_event</c>: which events, and the caller's 64-bit cookie.</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]

@@ -1,15 +1,19 @@
-// The socket calls .NET does not expose, for the process models' channels: socketpair(2), sendmsg(2) and
-// recvmsg(2) with SCM_RIGHTS ancillary data (unix(7), cmsg(3)), recv(2) to peek, shutdown(2), and the
-// struct layouts they take (64-bit Linux ABI). From <sys/socket.h> and <sys/uio.h>. Interop only:
-// UnixFdChannel builds the messages.
+// The socket calls .NET does not expose or that the event loops make themselves: socketpair(2), sendmsg(2)
+// and recvmsg(2) with SCM_RIGHTS ancillary data for the process models' channels (unix(7), cmsg(3)); recv(2),
+// send(2), accept4(2) and shutdown(2) on non-blocking sockets for the event loops; the struct layouts they
+// take (64-bit Linux ABI). From <sys/socket.h>, <netinet/in.h> and <sys/uio.h>. Interop only: UnixFdChannel
+// builds the messages, the event-loop transport and Listener decide when to call.
 using System.Runtime.InteropServices;
 
 namespace Skein.Server.Interop;
 
-/// <summary>socketpair, sendmsg, recvmsg, recv, shutdown and their structs.</summary>
+/// <summary>socketpair, sendmsg, recvmsg, recv, send, accept4, shutdown and their structs.</summary>
 internal static unsafe partial class UnixSockets
 {
     public const int AF_UNIX = 1;
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+    public const int SOCK_NONBLOCK = 0x800;
     public const int SOCK_SEQPACKET = 5;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1;
@@ -20,7 +24,12 @@ internal static unsafe partial class UnixSockets
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
+    public const int SHUT_RD = 0;
+    public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
+
+    /// <summary>sizeof(struct sockaddr_in6), the larger of the two addresses accept4 may return.</summary>
+    public const int SockAddrBytes = 28;
 
     /// <summary>sizeof(struct cmsghdr): size_t len; int level; int type.</summary>
     public const int CmsgHeaderBytes = 16;
@@ -77,7 +86,20 @@ internal static unsafe partial class UnixSockets
     [LibraryImport(Libc.Name, EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(int sockfd, byte* buffer, nuint length, int flags);
 
+    /// <summary><c>ssize_t send(int sockfd, const void *buf, size_t len, int flags)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int sockfd, byte* buffer, nuint length, int flags);
+
+    /// <summary><c>int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "accept4", SetLastError = true)]
+    public static partial int Accept4(int sockfd, byte* address, uint* addressLength, int flags);
+
     /// <summary><c>int shutdown(int sockfd, int how)</c>.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int sockfd, int how);
+
+    /// <summary><c>int shutdown(int sockfd, int how)</c> on a descriptor another thread may close meanwhile:
+    /// the handle is referenced for the call, so its number cannot be reused under it.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
+    public static partial int Shutdown(SafeHandle sockfd, int how);
 }

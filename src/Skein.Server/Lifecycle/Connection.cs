@@ -2,6 +2,8 @@
 // close or abort it from another thread. It does not read or write (the ConnectionLoop does).
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Skein.Server.Interop;
 
 namespace Skein.Server.Lifecycle;
 
@@ -15,19 +17,49 @@ public sealed class Connection : IDisposable
     private readonly CancellationTokenSource _aborted = new();
     private int _state = (int)ConnectionState.New;
     private long _quietSince = Environment.TickCount64; // when it was accepted or last became idle (ms, monotonic)
+    private Socket? _socket;
 
     internal Connection(long id, Socket socket)
+        : this(id, socket.SafeHandle, socket.RemoteEndPoint as IPEndPoint)
+    {
+        _socket = socket;
+    }
+
+    // A connection an event loop accepted itself (accept4): a descriptor and an address, no .NET Socket.
+    internal Connection(long id, SafeHandle handle, IPEndPoint? remoteEndPoint)
     {
         Id = id;
-        Socket = socket;
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        Handle = handle;
+        RemoteEndPoint = remoteEndPoint;
     }
 
     /// <summary>The connection id shown in verbose logs, unique within the process.</summary>
     public long Id { get; }
 
-    /// <summary>The accepted socket.</summary>
-    public Socket Socket { get; }
+    /// <summary>The accepted socket's descriptor (for epoll, shutdown, passing it to another process).</summary>
+    public SafeHandle Handle { get; }
+
+    /// <summary>The accepted socket, for blocking I/O (the thread and process models).</summary>
+    /// <exception cref="InvalidOperationException">An event loop accepted the connection: it has only its
+    /// descriptor, <see cref="Handle"/> (a .NET Socket around it would cost eight syscalls to learn what it is).</exception>
+    public Socket Socket => _socket ?? throw new InvalidOperationException("An event loop accepted this connection: it has a descriptor (Handle), no .NET Socket.");
+
+    /// <summary>True when the connection came with a .NET socket (accepted or received as one), rather than as a
+    /// descriptor an event loop accepted non-blocking.</summary>
+    internal bool HasSocket => _socket is not null;
+
+    /// <summary>Closes the socket (its transport does, when the connection ends).</summary>
+    internal void CloseSocket()
+    {
+        if (_socket is { } socket)
+        {
+            socket.Dispose();
+        }
+        else
+        {
+            Handle.Dispose();
+        }
+    }
 
     /// <summary>The client's address and port.</summary>
     public IPEndPoint? RemoteEndPoint { get; }
@@ -113,7 +145,15 @@ public sealed class Connection : IDisposable
     {
         try
         {
-            Socket.Shutdown(SocketShutdown.Both);
+            if (_socket is { } socket)
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            else
+            {
+                // The event loop's descriptor: wakes its epoll set, which reports the hang-up to the transport.
+                _ = UnixSockets.Shutdown(Handle, UnixSockets.SHUT_RDWR); // ENOTCONN when already reset: closing anyway
+            }
         }
         catch (SocketException)
         {

@@ -2,7 +2,9 @@
 // sequence's view of the connections (close the idle ones, wait for the rest, abort at the deadline);
 // it does not read, write or schedule anything.
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Skein.Server.Lifecycle;
 
@@ -34,18 +36,38 @@ public sealed class ConnectionRegistry(int maxConnections, DescriptorBudget? des
     /// (the caller answers 503 and closes it).</summary>
     public Connection? TryRegister(Socket socket)
     {
+        ArgumentNullException.ThrowIfNull(socket);
+        return TryReserve() ? Add(new Connection(NextId(), socket)) : null;
+    }
+
+    /// <summary>Registers a socket an event loop accepted itself (its descriptor and the client's address) as
+    /// a New connection; null when the limit is reached (the caller answers 503 and closes it).</summary>
+    public Connection? TryRegister(SafeHandle handle, IPEndPoint? remoteEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return TryReserve() ? Add(new Connection(NextId(), handle, remoteEndPoint)) : null;
+    }
+
+    private bool TryReserve()
+    {
         lock (_gate)
         {
             if (_count >= MaxConnections || (descriptors is not null && _count >= descriptors.MaxConnections))
             {
-                return null;
+                return false;
             }
             if (_count++ == 0)
             {
                 _empty.Reset();
             }
         }
-        var connection = new Connection(Interlocked.Increment(ref _lastId), socket);
+        return true;
+    }
+
+    private long NextId() => Interlocked.Increment(ref _lastId);
+
+    private Connection Add(Connection connection)
+    {
         _open[connection.Id] = connection;
         if (_closedAllIdle)
         {

@@ -51,7 +51,7 @@ public sealed class DescriptorBudget : IDisposable
     /// fewer than <see cref="Headroom"/> are left (the kernel hands out the lowest free number, so every one
     /// below it is in use). Call before asking the registry to admit it.
     /// </summary>
-    public void OnAccepted(System.Net.Sockets.Socket accepted, int openConnections)
+    public void OnAccepted(System.Runtime.InteropServices.SafeHandle accepted, int openConnections)
     {
         ArgumentNullException.ThrowIfNull(accepted);
         if (!OperatingSystem.IsLinux() || ReadLimit() is not { } limit)
@@ -65,7 +65,7 @@ public sealed class DescriptorBudget : IDisposable
                 Measure(openConnections);
             }
         }
-        if ((long)accepted.SafeHandle.DangerousGetHandle() + Headroom >= limit)
+        if ((long)accepted.DangerousGetHandle() + Headroom >= limit)
         {
             OnExhausted(openConnections);
         }

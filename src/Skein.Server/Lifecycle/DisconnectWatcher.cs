@@ -135,7 +135,7 @@ public sealed class DisconnectWatcher(ILogger log) : IDisposable
     // reused meanwhile. False if the socket is already closed or the call failed.
     private static bool Control(SafeFileHandle epoll, int operation, Connection connection, ref Epoll.Event watch)
     {
-        var handle = connection.Socket.SafeHandle;
+        var handle = connection.Handle;
         var added = false;
         try
         {

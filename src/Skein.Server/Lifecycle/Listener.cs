@@ -1,9 +1,13 @@
-// A bound, listening TCP socket and the accept calls on it. It does not decide what happens to an accepted
-// connection (the model does) nor whether it is admitted (ServerContext does).
+// A bound, listening TCP socket and the accept calls on it: blocking ones for the thread and process models,
+// a non-blocking accept4(2) for an event loop that saw it readable. It does not decide what happens to an
+// accepted connection (the model does) nor whether it is admitted (ServerContext does).
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using Skein.Server.Interop;
 using Skein.Server.Logging;
 
 namespace Skein.Server.Lifecycle;
@@ -45,7 +49,7 @@ public sealed class Listener : IDisposable
     public static Listener Bind(IPAddress address, int port, int backlog, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Connections.AsyncSocketTransport.PreferInlineCompletions(); // before this process's first socket (perf: transport)
+        PreferInlineCompletions(); // before this process's first socket
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -53,6 +57,9 @@ public sealed class Listener : IDisposable
             {
                 socket.DualMode = true; // "::" should also take IPv4 clients, as on most servers
             }
+            // Linux copies TCP_NODELAY to every socket accepted from this one: set once here, an event loop's
+            // accept4 needs no setsockopt per connection.
+            socket.NoDelay = true;
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(backlog);
             return new Listener(socket, log);
@@ -100,7 +107,101 @@ public sealed class Listener : IDisposable
     /// workers; prepared by <c>SharedListeningSocket</c>). Accepts block as usual; <see cref="Stop"/> closes
     /// only this process's copy and never shuts the socket down, which would stop it for every process.</summary>
     public static Listener FromShared(SafeSocketHandle handle, ILogger? log = null)
-        => new(new Socket(handle) { Blocking = true }, log) { _shared = true };
+    {
+        PreferInlineCompletions(); // before this worker's first accept
+        return new(new Socket(handle) { Blocking = true }, log) { _shared = true };
+    }
+
+    /// <summary>True for a listening socket other processes accept from too (<see cref="FromShared"/>).</summary>
+    public bool IsShared => _shared;
+
+    /// <summary>Makes the socket non-blocking, for an event loop's <see cref="TryAcceptPending"/> (blocking
+    /// <see cref="TryAccept"/> must not be used on it afterwards).</summary>
+    /// <exception cref="IOException">fcntl failed.</exception>
+    public void PrepareForEventLoop() => Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
+
+    /// <summary>
+    /// One accept4(2) that does not wait, for an event loop that saw the socket readable (after
+    /// <see cref="PrepareForEventLoop"/>). The new socket is non-blocking and close-on-exec from the call itself,
+    /// has TCP_NODELAY from this one and its client's address from the same call: no other syscall is made for it
+    /// (.NET's Accept makes two fcntl calls on a non-blocking listener, and reports "nothing pending" by throwing).
+    /// Returns its descriptor (closed with close(2) when disposed), or null with <paramref name="error"/>: <see cref="SocketError.WouldBlock"/> when
+    /// nothing is pending, <see cref="SocketError.ConnectionAborted"/> for a client that gave up first (accept the
+    /// next), <see cref="SocketError.TooManyOpenSockets"/> or <see cref="SocketError.NoBufferSpaceAvailable"/>
+    /// (transient: back off), <see cref="SocketError.InvalidArgument"/> or <see cref="SocketError.OperationAborted"/>
+    /// once the listener is stopped.
+    /// </summary>
+    public unsafe SafeHandle? TryAcceptPending(out IPEndPoint? remoteEndPoint, out SocketError error)
+    {
+        var address = stackalloc byte[UnixSockets.SockAddrBytes];
+        var handle = Socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            while (true)
+            {
+                var length = (uint)UnixSockets.SockAddrBytes;
+                var fd = UnixSockets.Accept4((int)handle.DangerousGetHandle(), address, &length,
+                    UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
+                if (fd >= 0)
+                {
+                    remoteEndPoint = ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)));
+                    error = SocketError.Success;
+                    // A plain close(2) when done: a SafeSocketHandle disposed without its Socket closes abortively
+                    // (SO_LINGER 0: the client would get a reset, not a FIN).
+                    return new SafeFileHandle(fd, ownsHandle: true);
+                }
+                var errno = Errno.Last;
+                if (errno != Errno.EINTR)
+                {
+                    (remoteEndPoint, error) = (null, Errno.ToSocketError(errno));
+                    return null;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            (remoteEndPoint, error) = (null, SocketError.OperationAborted); // stopped and closed meanwhile
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    // struct sockaddr_in / sockaddr_in6 (<netinet/in.h>): family (host order), port (network order), address.
+    private static IPEndPoint? ToEndPoint(ReadOnlySpan<byte> address)
+    {
+        if (address.Length < 8)
+        {
+            return null;
+        }
+        var family = address[0] | (address[1] << 8);
+        var port = (address[2] << 8) | address[3];
+        if (family == UnixSockets.AF_INET)
+        {
+            return new IPEndPoint(new IPAddress(address.Slice(4, 4)), port);
+        }
+        if (family == UnixSockets.AF_INET6 && address.Length >= UnixSockets.SockAddrBytes)
+        {
+            var scope = (uint)(address[24] | (address[25] << 8) | (address[26] << 16) | (address[27] << 24));
+            return new IPEndPoint(new IPAddress(address.Slice(8, 16), scope), port);
+        }
+        return null;
+    }
+
+    // The thread and process models' blocking accepts on a shared (non-blocking) listening socket are emulated
+    // by the runtime over its own epoll thread; this asks it to complete them on that thread instead of queueing
+    // them to the thread pool (Kestrel's UnsafePreferInlineScheduling is the same switch). The runtime reads the
+    // variable once, when its socket engine starts, so it is set before this process's first socket. (The event
+    // loops do not use the runtime's engine at all.)
+    internal static void PreferInlineCompletions()
+        => Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
     /// <summary>
     /// Blocks until a connection arrives and returns true with it; returns false once the listener is

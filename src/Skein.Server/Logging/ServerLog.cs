@@ -112,6 +112,12 @@ public static partial class ServerLog
     [LoggerMessage(30, LogLevel.Error, "Work on event loop {Loop} failed")]
     public static partial void LoopWorkFailed(ILogger logger, int loop, Exception exception);
 
+    [LoggerMessage(34, LogLevel.Critical, "Event loop {Loop} stopped: epoll_wait failed ({Error}); its connections are no longer served")]
+    public static partial void LoopFailed(ILogger logger, int loop, string error);
+
+    [LoggerMessage(36, LogLevel.Critical, "The event loop cannot watch the listening socket ({Error}); not accepting")]
+    public static partial void AcceptNotWatched(ILogger logger, string error);
+
     [LoggerMessage(31, LogLevel.Error, "Thread {Thread} failed")]
     public static partial void WorkerItemFailed(ILogger logger, string? thread, Exception exception);
 

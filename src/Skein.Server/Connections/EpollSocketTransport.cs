@@ -1,0 +1,483 @@
+// The transport of the event-loop models (async, hybrid): non-blocking recv(2), send(2) and sendfile(2) on
+// the connection's socket, called by the loop thread itself when the loop's epoll set says the socket is
+// ready. The socket is registered once for its whole life, edge-triggered, for reading, writing and the
+// peer's hang-up (nginx's ngx_epoll_add_connection), and the transport remembers whether each direction is
+// ready (nginx's rev->ready and wev->ready), so a read that would block is not tried. Its waits (the receive
+// timeout, the minimum response data rate) are bounded by one loop timer; no runtime socket engine, thread pool or timer thread takes part, and a completion runs
+// the connection's code right there on the loop. It knows nothing about HTTP.
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
+using Microsoft.Win32.SafeHandles;
+using Skein.Server.Interop;
+using Skein.Server.Lifecycle;
+using Skein.Server.Threading;
+
+namespace Skein.Server.Connections;
+
+/// <summary>
+/// Non-blocking socket I/O on an <see cref="EventLoop"/>. Create and use it on the loop thread only (the
+/// connection's whole life runs there). A receive or send that cannot complete at once waits for the loop's
+/// epoll set to report the socket ready, or for its deadline on the loop's timer; the awaiting code resumes
+/// on the loop thread without a post. At most one receive and one send wait at a time, as
+/// <see cref="ITransport"/> allows.
+/// </summary>
+public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, IValueTaskSource<int>, IValueTaskSource
+{
+    private readonly EventLoop _loop;
+    private readonly Connection _connection;
+    private readonly int _fd;
+    private readonly int _registration;
+    private bool _referenced;
+    private LoopTimer? _timer;       // bounds the waits; created on the first wait that has a deadline
+
+    // What the socket can do without blocking, as far as the last call and the last edge say. A connection
+    // starts readable: its request has usually arrived by the time it is accepted.
+    private bool _readable = true;
+    private bool _writable = true;
+    private bool _peerClosed;        // its FIN came (EPOLLRDHUP): reads end once the queued bytes are taken
+    private Connection? _hangUpWatch;
+
+    // The receive that waits for the socket to become readable, and the wait for room to send.
+    private Memory<byte> _receiveBuffer;
+    private int _received;
+    private long _receiveDeadline = LoopTimer.Never;
+    private Waiter _receive;
+    private long _sendDeadline = LoopTimer.Never;
+    private Waiter _send;
+
+    /// <summary>
+    /// Serves <paramref name="connection"/> on <paramref name="loop"/>, whose thread must be the caller: adds its
+    /// socket to the loop's epoll set. A connection that came with a .NET socket (handed over rather than
+    /// accepted by the loop) is switched to non-blocking first; one the loop accepted already is. A send of n
+    /// bytes may wait <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).
+    /// </summary>
+    /// <exception cref="IOException">epoll_ctl or fcntl failed (out of memory or descriptors).</exception>
+    public EpollSocketTransport(EventLoop loop, Connection connection, int maxInputBytes, MinDataRate? minSendRate = null)
+        : base((connection ?? throw new ArgumentNullException(nameof(connection))).Handle, connection.RemoteEndPoint, maxInputBytes, minSendRate)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        Debug.Assert(loop.InLoop, "a transport is created on its loop's thread");
+        _loop = loop;
+        _connection = connection;
+        // Referenced for the transport's life: the descriptor number stays ours while the loop uses it raw.
+        Handle.DangerousAddRef(ref _referenced);
+        _fd = (int)Handle.DangerousGetHandle();
+        try
+        {
+            if (connection.HasSocket && Fcntl.Call(_fd, Fcntl.F_SETFL, Fcntl.O_NONBLOCK) < 0)
+            {
+                throw Errno.LastError("fcntl");
+            }
+            _registration = loop.Register(Handle, Interest.Read | Interest.Write | Interest.PeerClosed | Interest.EdgeTriggered, this);
+        }
+        catch
+        {
+            Handle.DangerousRelease();
+            _referenced = false;
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override bool WatchHangUp(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        // The socket is registered for EPOLLRDHUP already: nothing to add, no thread, no syscall.
+        _hangUpWatch = connection;
+        if (_peerClosed)
+        {
+            connection.Abandon();
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override void UnwatchHangUp() => _hangUpWatch = null;
+
+    /// <summary>The loop reports the socket ready: completes the waiting receive or send, and tells a
+    /// watched connection that its client hung up.</summary>
+    public void OnReady(Readiness events)
+    {
+        if ((events & (Readiness.Readable | Readiness.PeerClosed | Readiness.Failed)) != 0)
+        {
+            _readable = true;
+        }
+        if ((events & (Readiness.Writable | Readiness.Failed)) != 0)
+        {
+            _writable = true;
+        }
+        if ((events & (Readiness.PeerClosed | Readiness.Failed)) != 0)
+        {
+            _peerClosed = true;
+        }
+        // Each completion runs the connection's code until its next wait; it may end the connection.
+        if (_receive.Waiting && _readable)
+        {
+            CompleteReceive();
+        }
+        if (_send.Waiting && _writable && !IsDisposed)
+        {
+            _sendDeadline = LoopTimer.Never;
+            RescheduleTimer();
+            Complete(ref _send, null);
+        }
+        if (_peerClosed && _hangUpWatch is { } watched && !IsDisposed)
+        {
+            _hangUpWatch = null;
+            watched.Abandon();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
+    {
+        Debug.Assert(_loop.InLoop, "a transport is used on its loop's thread");
+        Debug.Assert(!_receive.Waiting, "one receive at a time");
+        if (_readable)
+        {
+            var received = TryReceive(buffer.Span);
+            if (received >= 0)
+            {
+                return new ValueTask<int>(received);
+            }
+        }
+        _receiveBuffer = buffer;
+        _receive.Begin();
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _receiveDeadline = _loop.Now + (long)Math.Ceiling(Math.Max(0, timeout.TotalMilliseconds));
+            RescheduleTimer();
+        }
+        return new ValueTask<int>(this, _receive.Token);
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data)
+    {
+        Debug.Assert(_loop.InLoop, "a transport is used on its loop's thread");
+        var sent = TrySend(data.Span);
+        // The allowance starts when the client makes us wait (the send so far took microseconds).
+        return sent == data.Length ? ValueTask.CompletedTask : SendRestAsync(data[sent..], StartSend(data.Length));
+    }
+
+    /// <summary>sendfile(2) found the send buffer full: waits until the loop reports room (no copy of the
+    /// file), within <paramref name="deadline"/>.</summary>
+    protected override ValueTask<long> WhenSendBufferFullAsync(SafeFileHandle file, long position, long left, SendDeadline deadline)
+    {
+        _writable = false;
+        var writable = WhenWritableAsync(deadline);
+        return writable.IsCompletedSuccessfully ? new ValueTask<long>(0L) : WaitedAsync(writable);
+
+        static async ValueTask<long> WaitedAsync(ValueTask writable)
+        {
+            await writable;
+            return 0;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void ShutdownSend()
+    {
+        if (UnixSockets.Shutdown(_fd, UnixSockets.SHUT_WR) != 0 && Errno.Last is var errno && errno != Errno.ENOTCONN)
+        {
+            throw Errno.SocketError(errno);
+        }
+    }
+
+    /// <summary>Leaves the loop and closes the socket. Closing takes it out of the epoll set (no epoll_ctl).</summary>
+    protected override void DisposeCore()
+    {
+        Debug.Assert(_loop.InLoop, "a transport is closed on its loop's thread");
+        _timer?.Dispose();
+        _hangUpWatch = null;
+        _loop.Unregister(_registration, Handle, closing: true);
+        if (_referenced)
+        {
+            _referenced = false;
+            Handle.DangerousRelease();
+        }
+        _connection.CloseSocket();
+    }
+
+    // Receives into the waiting receive's buffer, if it does not block, and completes it.
+    private void CompleteReceive()
+    {
+        int received;
+        Exception? error = null;
+        try
+        {
+            received = TryReceive(_receiveBuffer.Span);
+            if (received < 0)
+            {
+                return; // the edge was for something else (a hang-up with bytes still coming): keep waiting
+            }
+        }
+        catch (SocketException e)
+        {
+            (received, error) = (0, e);
+        }
+        _received = received;
+        _receiveBuffer = default;
+        _receiveDeadline = LoopTimer.Never;
+        RescheduleTimer();
+        Complete(ref _receive, error);
+    }
+
+    // One recv(2): the bytes received (0 at the end of input), or -1 when it would block.
+    private unsafe int TryReceive(Span<byte> buffer)
+    {
+        fixed (byte* bytes = buffer)
+        {
+            while (true)
+            {
+                var received = UnixSockets.Recv(_fd, bytes, (nuint)buffer.Length, 0);
+                if (received >= 0)
+                {
+                    // A read shorter than asked emptied the socket (nginx: rev->ready = 0): the next edge says when
+                    // more comes. Not after the peer's FIN, whose edge has come already: then read until 0.
+                    if (received < buffer.Length && !_peerClosed)
+                    {
+                        _readable = false;
+                    }
+                    return (int)received;
+                }
+                var errno = Errno.Last;
+                if (errno == Errno.EAGAIN)
+                {
+                    _readable = false;
+                    return -1;
+                }
+                if (errno != Errno.EINTR)
+                {
+                    throw Errno.SocketError(errno);
+                }
+            }
+        }
+    }
+
+    // send(2) until everything is sent or it would block: the bytes sent.
+    private unsafe int TrySend(ReadOnlySpan<byte> data)
+    {
+        var total = 0;
+        fixed (byte* bytes = data)
+        {
+            while (_writable && total < data.Length)
+            {
+                var sent = UnixSockets.Send(_fd, bytes + total, (nuint)(data.Length - total), UnixSockets.MSG_NOSIGNAL);
+                if (sent >= 0)
+                {
+                    total += (int)sent;
+                    if (total < data.Length)
+                    {
+                        _writable = false; // a short send filled the buffer (nginx: wev->ready = 0)
+                    }
+                    continue;
+                }
+                var errno = Errno.Last;
+                if (errno == Errno.EAGAIN)
+                {
+                    _writable = false;
+                }
+                else if (errno != Errno.EINTR)
+                {
+                    throw Errno.SocketError(errno);
+                }
+            }
+        }
+        return total;
+    }
+
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> data, SendDeadline deadline)
+    {
+        while (!data.IsEmpty)
+        {
+            await WhenWritableAsync(deadline);
+            data = data[TrySend(data.Span)..];
+        }
+    }
+
+    // Waits until the loop reports room to send; past the deadline (loop time, as TickCount64) it fails with a TimeoutException.
+    private ValueTask WhenWritableAsync(SendDeadline deadline)
+    {
+        if (_writable)
+        {
+            return ValueTask.CompletedTask;
+        }
+        _send.Begin();
+        if (deadline.End != LoopTimer.Never)
+        {
+            _sendDeadline = deadline.End;
+            RescheduleTimer();
+        }
+        return new ValueTask(this, _send.Token);
+    }
+
+    // Arms the one timer for the nearest deadline of the waits (or disarms it).
+    private void RescheduleTimer()
+    {
+        var due = Math.Min(_receiveDeadline, _sendDeadline);
+        if (due == LoopTimer.Never)
+        {
+            _timer?.Cancel();
+            return;
+        }
+        _timer ??= _loop.CreateTimer(static state => ((EpollSocketTransport)state!).OnDeadline(), this);
+        _timer.ScheduleAt(due);
+    }
+
+    private void OnDeadline()
+    {
+        var now = _loop.Now;
+        if (_receive.Waiting && _receiveDeadline <= now)
+        {
+            _receiveDeadline = LoopTimer.Never;
+            _receiveBuffer = default;
+            Complete(ref _receive, new TimeoutException());
+        }
+        if (_send.Waiting && _sendDeadline <= now && !IsDisposed)
+        {
+            _sendDeadline = LoopTimer.Never;
+            Complete(ref _send, new TimeoutException("The client took the response slower than the minimum response data rate."));
+        }
+        if (!IsDisposed)
+        {
+            RescheduleTimer();
+        }
+    }
+
+    // Marks a wait complete and runs its continuation here, on the loop thread.
+    private static void Complete(ref Waiter waiter, Exception? error)
+    {
+        var (continuation, state, scheduler, context) = waiter.Finish(error);
+        if (continuation is null)
+        {
+            return;
+        }
+        if (scheduler is not null)
+        {
+            // Awaited from another synchronization context (not the loop's): resume there.
+            scheduler.Post(static s =>
+            {
+                var (c, st) = ((Action<object?>, object?))s!;
+                c(st);
+            }, (continuation, state));
+        }
+        else if (context is not null)
+        {
+            ExecutionContext.Run(context, static s =>
+            {
+                var (c, st) = ((Action<object?>, object?))s!;
+                c(st);
+            }, (continuation, state));
+        }
+        else
+        {
+            continuation(state);
+        }
+    }
+
+    int IValueTaskSource<int>.GetResult(short token)
+    {
+        _receive.TakeResult(token);
+        return _received;
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _receive.Status(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _receive.OnCompleted(continuation, state, token, flags, _loop.Context);
+
+    void IValueTaskSource.GetResult(short token) => _send.TakeResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _send.Status(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _send.OnCompleted(continuation, state, token, flags, _loop.Context);
+
+    // One reusable wait (ManualResetValueTaskSourceCore's job, but its continuation always posts to a captured
+    // context: here the loop's own context is the one it completes on, so the continuation runs inline).
+    private struct Waiter
+    {
+        private Action<object?>? _continuation;
+        private object? _state;
+        private SynchronizationContext? _scheduler;
+        private ExecutionContext? _context;
+        private Exception? _error;
+        private bool _done;
+
+        public short Token { get; private set; }
+
+        public bool Waiting { get; private set; }
+
+        public void Begin()
+        {
+            Waiting = true;
+            _done = false;
+        }
+
+        public (Action<object?>?, object?, SynchronizationContext?, ExecutionContext?) Finish(Exception? error)
+        {
+            Waiting = false;
+            _done = true;
+            _error = error;
+            var taken = (_continuation, _state, _scheduler, _context);
+            (_continuation, _state, _scheduler, _context) = (null, null, null, null);
+            return taken;
+        }
+
+        public readonly ValueTaskSourceStatus Status(short token)
+        {
+            Check(token);
+            return !_done ? ValueTaskSourceStatus.Pending
+                : _error is null ? ValueTaskSourceStatus.Succeeded
+                : ValueTaskSourceStatus.Faulted;
+        }
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags, SynchronizationContext loop)
+        {
+            Check(token);
+            if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0
+                && SynchronizationContext.Current is { } current && current != loop)
+            {
+                _scheduler = current;
+            }
+            if ((flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0)
+            {
+                _context = ExecutionContext.Capture();
+            }
+            if (_done)
+            {
+                // Completed between the awaiter's check and now (it cannot on one thread, but be exact).
+                continuation(state);
+                return;
+            }
+            (_continuation, _state) = (continuation, state);
+        }
+
+        public void TakeResult(short token)
+        {
+            Check(token);
+            if (!_done)
+            {
+                throw new InvalidOperationException("The operation has not completed.");
+            }
+            var error = _error;
+            _done = false;
+            _error = null;
+            Token++;
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+        }
+
+        private readonly void Check(short token)
+        {
+            if (token != Token)
+            {
+                throw new InvalidOperationException("The operation was already awaited.");
+            }
+        }
+    }
+}
