@@ -322,7 +322,7 @@ public sealed class EventLoop : IDisposable
                 {
                     Dispatch(events[i]);
                 }
-                Timers.FireDue(Now);
+                FireTimers();
             }
         }
         finally
@@ -353,6 +353,25 @@ public sealed class EventLoop : IDisposable
             return 0;
         }
         return wait;
+    }
+
+    // Fires the timers that are due. A callback that throws is logged and the others still fire: the heap
+    // took each timer out before calling it, so the next pass goes on after it.
+    private void FireTimers()
+    {
+        while (true)
+        {
+            try
+            {
+                Timers.FireDue(Now);
+                return;
+            }
+            catch (Exception e)
+            {
+                // Top of a unit of loop work: the only catch-all here, and it logs.
+                ServerLog.LoopWorkFailed(_log, Index, e);
+            }
+        }
     }
 
     private void RunPosted()
