@@ -141,6 +141,35 @@ public sealed partial class SkeinProcess : IAsyncDisposable
     /// <summary>Waits until the child has logged its address (its first line).</summary>
     public Task WaitUntilListeningAsync() => _port.Task.WaitAsync(Deadline.Default * 2);
 
+    /// <summary>Waits until the child's output contains <paramref name="text"/>; on timeout the exception
+    /// names <paramref name="what"/> and carries the output so far, which is what explains a failure.</summary>
+    public async Task WaitForOutputAsync(string text, string what, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Deadline.UntilAsync(() => Output.Contains(text, StringComparison.Ordinal), timeout ?? Deadline.Default, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nOutput of pid {Pid}{(HasExited ? " (exited)" : "")}:\n{Output}", e);
+        }
+    }
+
+    /// <summary>Waits for the child to exit; returns its exit code. On timeout the exception carries the output.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"pid {Pid} did not exit within {timeout.TotalSeconds} s. Its output:\n{Output}", e);
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGUSR1 (Linux's number), which PosixSignal has no name for.</summary>
     public const PosixSignal SIGUSR1 = (PosixSignal)10;
 
@@ -160,14 +189,6 @@ public sealed partial class SkeinProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"kill({_process.Id}, {number}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
-    }
-
-    /// <summary>Waits for the child to exit; returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
     }
 
     /// <summary>Stops the child: SIGTERM, then SIGKILL of its whole tree if it does not exit promptly.</summary>

@@ -70,7 +70,7 @@ public sealed partial class ServeCommandTests
         var line = VerboseRequestLine().Match(skein.Output);
         Assert.Equal(skein.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Groups["pid"].Value);
         // -v also writes each request in the Combined Log Format (to stderr: stdout stays for data).
-        await Deadline.UntilAsync(() => skein.Output.Contains("\"GET / HTTP/1.1\" 200 ", StringComparison.Ordinal), Deadline.Default, "the access log line of -v");
+        await skein.WaitForOutputAsync("\"GET / HTTP/1.1\" 200 ", "the access log line of -v");
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed partial class ServeCommandTests
         await using var skein = await SkeinProcess.StartServeAsync("-m", "process-pool", "-w", "1", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v");
         using var client = await RawClient.ConnectAsync(skein.Port);
         await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // answered after 1 s, well within the 30 s deadline
-        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in the handler");
+        await skein.WaitForOutputAsync("GET /io started", "the request in the handler");
         skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(200, (await client.ReadResponseAsync()).Status);
         Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
@@ -103,7 +103,7 @@ public sealed partial class ServeCommandTests
         await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v", "--shutdown-timeout", "200ms");
         using var client = await RawClient.ConnectAsync(skein.Port);
         await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s: past the deadline
-        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in the handler");
+        await skein.WaitForOutputAsync("GET /io started", "the request in the handler");
         skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
         Assert.Matches(@"Stopped in \d+ ms: 0 request\(s\) in flight finished, 1 cut at the 0\.2 s deadline", skein.Output);

@@ -36,8 +36,7 @@ public sealed class DescriptorExhaustionTests
             var answers = await Task.WhenAll(clients.Select(AskAsync));
             Assert.Contains(200, answers);
             Assert.Contains(503, answers);
-            await Deadline.UntilAsync(() => skein.Output.Contains("use the file descriptors this process may have", StringComparison.Ordinal),
-                Deadline.Default, "the refusals logged with their reason");
+            await skein.WaitForOutputAsync("use the file descriptors this process may have", "the refusals logged with their reason");
             Assert.False(skein.HasExited, skein.Output);
         }
         finally

@@ -22,7 +22,7 @@ public sealed class ReloadTests : IAsyncLifetime
 
         Write("skein.json", """{ "max-target": "8KiB", "backlog": 100, "workers": 7 }""");
         skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGHUP);
-        await Deadline.UntilAsync(() => skein.Output.Contains("Reload (SIGHUP): applied", StringComparison.Ordinal), Deadline.Default, "the reload");
+        await skein.WaitForOutputAsync("Reload (SIGHUP): applied", "the reload");
 
         Assert.Equal(404, (await RawClient.GetAsync(skein.Port, LongPath)).Status); // a long target is now only a missing file
         Assert.Contains("Reload: Backlog, Workers changed but need(s) a restart; kept as running", skein.Output, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class ReloadTests : IAsyncLifetime
 
         Write("skein.json", """{ "max-target": "64 bytes please" }""");
         skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGHUP);
-        await Deadline.UntilAsync(() => skein.Output.Contains("refused", StringComparison.Ordinal), Deadline.Default, "the refusal");
+        await skein.WaitForOutputAsync("refused", "the refusal");
 
         Assert.Contains("Reload (SIGHUP) refused, still serving as before: skein.json: \"max-target\" '64 bytes please': expected a size", skein.Output, StringComparison.Ordinal);
         Assert.Equal(414, (await RawClient.GetAsync(skein.Port, LongPath)).Status);
@@ -57,7 +57,7 @@ public sealed class ReloadTests : IAsyncLifetime
 
         File.Move(log, log + ".1"); // what logrotate does, then it sends SIGUSR1 (postrotate)
         skein.Signal(SkeinProcess.SIGUSR1);
-        await Deadline.UntilAsync(() => skein.Output.Contains("Reopened the log files (SIGUSR1)", StringComparison.Ordinal), Deadline.Default, "the reopen");
+        await skein.WaitForOutputAsync("Reopened the log files (SIGUSR1)", "the reopen");
         Assert.Equal(404, (await RawClient.GetAsync(skein.Port, "/after-rotation")).Status);
 
         await Deadline.UntilAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("/after-rotation", StringComparison.Ordinal), Deadline.Default, "a line in the new file");

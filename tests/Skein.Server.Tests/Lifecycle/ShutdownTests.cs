@@ -78,7 +78,7 @@ public sealed class ShutdownTests : IDisposable
         using var client = await RawClient.ConnectAsync(skein.Port);
         await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s
         // The verbose log says when the request reached the handler; SIGTERM must find it in flight.
-        await Deadline.UntilAsync(() => skein.Output.Contains("GET /io started", StringComparison.Ordinal), Deadline.Default, "the request in flight");
+        await skein.WaitForOutputAsync("GET /io started", "the request in flight");
         skein.Signal(PosixSignal.SIGTERM);
         var response = await client.ReadResponseAsync();
         Assert.Equal(200, response.Status);
@@ -92,9 +92,9 @@ public sealed class ShutdownTests : IDisposable
         await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", SiteFolder(), "-v", "--shutdown-timeout", "60");
         using var client = await RawClient.ConnectAsync(skein.Port);
         await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"); // held until /notify: never, here
-        await Deadline.UntilAsync(() => skein.Output.Contains("GET /wait started", StringComparison.Ordinal), Deadline.Default, "the request in flight");
+        await skein.WaitForOutputAsync("GET /wait started", "the request in flight");
         skein.Signal(PosixSignal.SIGINT);
-        await Deadline.UntilAsync(() => skein.Output.Contains("Shutdown requested", StringComparison.Ordinal), Deadline.Default, "the graceful shutdown to begin");
+        await skein.WaitForOutputAsync("Shutdown requested", "the graceful shutdown to begin");
         Assert.False(skein.HasExited); // the graceful shutdown waits for /wait (up to 60 s)
         var clock = Stopwatch.StartNew();
         skein.Signal(PosixSignal.SIGINT);

@@ -51,7 +51,7 @@ public sealed class WorkerFaultTests
                 Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
             }
             Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/", Soon)).Status);
-            await Deadline.UntilAsync(() => server.Output.Contains($"worker {victim} (slot", StringComparison.Ordinal), Soon, "the master to replace the worker");
+            await server.WaitForOutputAsync($"worker {victim} (slot", "the master to replace the worker", Soon);
         }
         finally
         {
