@@ -52,7 +52,7 @@ public sealed partial record WorkerSettings
         Text<ServerOptions>("healthPath", o => o.HealthPath, (o, v) => o with { HealthPath = v }),
         Flag<ServerOptions>("proxyProtocol", o => o.ProxyProtocol, (o, v) => o with { ProxyProtocol = v }),
         // Address ranges travel as the text --proxy-from takes ("127.0.0.0/8,::1/128").
-        Text<ServerOptions>("proxyFrom", o => o.ProxyFrom.ToString(), (o, v) => o with { ProxyFrom = v is null ? AddressRanges.Loopback : AddressRanges.Parse(v) }),
+        Text<ServerOptions>("proxyFrom", o => o.ProxyFrom.ToString(), (o, v) => o with { ProxyFrom = v is null || v == AddressRanges.Loopback.ToString() ? AddressRanges.Loopback : AddressRanges.Parse(v) }),
         Text<ServerOptions>("statusPath", o => o.StatusPath, (o, v) => o with { StatusPath = v }),
         Text<ServerOptions>("metricsPath", o => o.MetricsPath, (o, v) => o with { MetricsPath = v }),
     ];

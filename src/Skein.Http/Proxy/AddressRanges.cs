@@ -9,16 +9,16 @@ namespace Skein.Http.Proxy;
 public sealed class AddressRanges : IEquatable<AddressRanges>
 {
     private readonly IPNetwork[] _ranges;
-    private readonly string _text;
+    private string? _text; // formatted when first asked (formatting IPv6 is work every worker process paid at start)
 
-    private AddressRanges(IPNetwork[] ranges)
+    private AddressRanges(IPNetwork[] ranges, string? text = null)
     {
         _ranges = ranges;
-        _text = string.Join(',', ranges);
+        _text = text;
     }
 
     /// <summary>127.0.0.0/8 and ::1/128: this machine only.</summary>
-    public static AddressRanges Loopback { get; } = Parse("127.0.0.0/8,::1/128");
+    public static AddressRanges Loopback { get; } = new([new(new IPAddress([127, 0, 0, 0]), 8), new(IPAddress.IPv6Loopback, 128)], "127.0.0.0/8,::1/128");
 
     /// <summary>The ranges, in the order given.</summary>
     public IReadOnlyList<IPNetwork> Ranges => _ranges;
@@ -78,14 +78,14 @@ public sealed class AddressRanges : IEquatable<AddressRanges>
         => TryParse(text, out var ranges, out var error) ? ranges : throw new FormatException(error);
 
     /// <summary>The ranges as <see cref="Parse"/> reads them: <c>127.0.0.0/8,::1/128</c>.</summary>
-    public override string ToString() => _text;
+    public override string ToString() => _text ??= string.Join(',', _ranges);
 
     /// <inheritdoc/>
-    public bool Equals(AddressRanges? other) => other is not null && _text == other._text;
+    public bool Equals(AddressRanges? other) => other is not null && ToString() == other.ToString();
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as AddressRanges);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => _text.GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 }

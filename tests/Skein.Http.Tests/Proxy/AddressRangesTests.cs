@@ -38,4 +38,12 @@ public sealed class AddressRangesTests
         Assert.False(AddressRanges.Loopback.Contains(null));
         Assert.Equal("10.0.0.0/8", AddressRanges.Parse("10.1.2.3/8").ToString()); // host bits dropped, as .NET's IPNetwork does
     }
+
+    [Fact]
+    public void Loopback_is_what_its_text_reads_as()
+    {
+        var parsed = AddressRanges.Parse(AddressRanges.Loopback.ToString());
+        Assert.Equal(parsed, AddressRanges.Loopback);
+        Assert.Equal(parsed.Ranges, AddressRanges.Loopback.Ranges);
+    }
 }
