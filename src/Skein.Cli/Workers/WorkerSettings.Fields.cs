@@ -1,8 +1,7 @@
 // The field tables of the settings message: one line per property of ServerOptions, HttpLimits and
-// SiteOptions, each saying its JSON name, how to read it from the record and how to set it on a copy. The
-// same line serves both directions, so what is written is what is read. Nothing else lives here.
+// SiteOptions, each saying its name, how to read it from the record and how to set it on a copy. The same
+// line serves both directions, in table order, so what is written is what is read. Nothing else lives here.
 
-using System.Text.Json;
 using Skein.App;
 using Skein.Http;
 using Skein.Http.Proxy;
@@ -13,12 +12,6 @@ namespace Skein.Cli.Workers;
 
 public sealed partial record WorkerSettings
 {
-    private const string VersionField = "version";
-    private const string ServerField = "server";
-    private const string SiteField = "site";
-    private const string RateBytesField = "bytesPerSecond";
-    private const string RateGraceField = "gracePeriod";
-
     private static readonly Field<HttpLimits>[] LimitFields =
     [
         Int<HttpLimits>("maxRequestLineBytes", o => o.MaxRequestLineBytes, (o, v) => o with { MaxRequestLineBytes = v }),
@@ -71,136 +64,74 @@ public sealed partial record WorkerSettings
         Int<SiteOptions>("minCompressBytes", o => o.MinCompressBytes, (o, v) => o with { MinCompressBytes = v }),
     ];
 
-    private delegate T ReadField<T>(T target, ref Utf8JsonReader reader);
+    private delegate T ReadField<T>(T target, ref Reader reader);
 
-    // One property: its JSON name, how to write it (name and value), how to read its value onto a copy.
-    private sealed record Field<T>(string Name, Action<Utf8JsonWriter, T> Write, ReadField<T> Read);
+    // One property: its name (for people and tests; it does not travel), how to write its value, how to read
+    // its value onto a copy.
+    private sealed record Field<T>(string Name, Action<Writer, T> Write, ReadField<T> Read);
 
-    private static void WriteObject<T>(Utf8JsonWriter writer, T value, Field<T>[] fields)
+    private static void WriteObject<T>(Writer writer, T value, Field<T>[] fields)
     {
-        writer.WriteStartObject();
         foreach (var field in fields)
         {
             field.Write(writer, value);
         }
-        writer.WriteEndObject();
     }
 
-    // Reads an object starting at its StartObject token, leaves the reader on its EndObject. Unknown names
-    // are skipped (the version check has already refused settings of another shape).
-    private static T ReadObject<T>(ref Utf8JsonReader reader, T value, Field<T>[] fields)
+    private static T ReadObject<T>(ref Reader reader, T value, Field<T>[] fields)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        foreach (var field in fields)
         {
-            throw new JsonException($"expected an object, found {reader.TokenType}");
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var field = Find(ref reader, fields);
-            reader.Read();
-            if (field is null)
-            {
-                reader.Skip();
-                continue;
-            }
             value = field.Read(value, ref reader);
         }
         return value;
     }
 
-    private static Field<T>? Find<T>(ref Utf8JsonReader reader, Field<T>[] fields)
-    {
-        foreach (var field in fields)
-        {
-            if (reader.ValueTextEquals(field.Name))
-            {
-                return field;
-            }
-        }
-        return null;
-    }
-
     private static Field<T> Int<T>(string name, Func<T, int> get, Func<T, int, T> set)
-        => new(name, (w, o) => w.WriteNumber(name, get(o)), (T o, ref Utf8JsonReader r) => set(o, r.GetInt32()));
+        => new(name, (w, o) => w.Int32(get(o)), (T o, ref Reader r) => set(o, r.Int32()));
 
+    // A flag, then the value when there is one.
     private static Field<T> OptionalInt<T>(string name, Func<T, int?> get, Func<T, int?, T> set)
         => new(name,
             (w, o) =>
             {
-                if (get(o) is { } v)
+                var value = get(o);
+                w.Flag(value is not null);
+                if (value is { } v)
                 {
-                    w.WriteNumber(name, v);
-                }
-                else
-                {
-                    w.WriteNull(name);
+                    w.Int32(v);
                 }
             },
-            (T o, ref Utf8JsonReader r) => set(o, r.TokenType == JsonTokenType.Null ? null : r.GetInt32()));
+            (T o, ref Reader r) => set(o, r.Flag() ? r.Int32() : null));
 
     private static Field<T> Long<T>(string name, Func<T, long> get, Func<T, long, T> set)
-        => new(name, (w, o) => w.WriteNumber(name, get(o)), (T o, ref Utf8JsonReader r) => set(o, r.GetInt64()));
+        => new(name, (w, o) => w.Int64(get(o)), (T o, ref Reader r) => set(o, r.Int64()));
 
     private static Field<T> Flag<T>(string name, Func<T, bool> get, Func<T, bool, T> set)
-        => new(name, (w, o) => w.WriteBoolean(name, get(o)), (T o, ref Utf8JsonReader r) => set(o, r.GetBoolean()));
+        => new(name, (w, o) => w.Flag(get(o)), (T o, ref Reader r) => set(o, r.Flag()));
 
     private static Field<T> Text<T>(string name, Func<T, string?> get, Func<T, string?, T> set)
-        => new(name, (w, o) => w.WriteString(name, get(o)), (T o, ref Utf8JsonReader r) => set(o, r.GetString()));
+        => new(name, (w, o) => w.Text(get(o)), (T o, ref Reader r) => set(o, r.Text()));
 
     // Exactly, as ticks (Timeout.InfiniteTimeSpan included).
     private static Field<T> Time<T>(string name, Func<T, TimeSpan> get, Func<T, TimeSpan, T> set)
-        => new(name, (w, o) => w.WriteNumber(name, get(o).Ticks), (T o, ref Utf8JsonReader r) => set(o, TimeSpan.FromTicks(r.GetInt64())));
+        => new(name, (w, o) => w.Int64(get(o).Ticks), (T o, ref Reader r) => set(o, TimeSpan.FromTicks(r.Int64())));
 
-    // null (no minimum), or {"bytesPerSecond": n, "gracePeriod": ticks}.
+    // A flag (no minimum when false), then bytes per second and the grace period in ticks.
     private static Field<T> Rate<T>(string name, Func<T, MinDataRate?> get, Func<T, MinDataRate?, T> set)
         => new(name,
             (w, o) =>
             {
-                if (get(o) is { } rate)
+                var rate = get(o);
+                w.Flag(rate is not null);
+                if (rate is { } given)
                 {
-                    w.WriteStartObject(name);
-                    w.WriteNumber(RateBytesField, rate.BytesPerSecond);
-                    w.WriteNumber(RateGraceField, rate.GracePeriod.Ticks);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull(name);
+                    w.Double(given.BytesPerSecond);
+                    w.Int64(given.GracePeriod.Ticks);
                 }
             },
-            (T o, ref Utf8JsonReader r) => set(o, r.TokenType == JsonTokenType.Null ? null : ReadRate(ref r)));
-
-    private static MinDataRate ReadRate(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException($"expected a data rate object, found {reader.TokenType}");
-        }
-        MoveToValue(ref reader, RateBytesField);
-        var bytesPerSecond = reader.GetDouble();
-        MoveToValue(ref reader, RateGraceField);
-        var grace = TimeSpan.FromTicks(reader.GetInt64());
-        if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
-        {
-            throw new JsonException("a data rate has exactly two fields");
-        }
-        return new MinDataRate(bytesPerSecond, grace);
-    }
-
-    private static void MoveToValue(ref Utf8JsonReader reader, string name)
-    {
-        if (!reader.Read() || !reader.ValueTextEquals(name) || !reader.Read())
-        {
-            throw new JsonException($"a data rate needs {name}");
-        }
-    }
+            (T o, ref Reader r) => set(o, r.Flag() ? new MinDataRate(r.Double(), TimeSpan.FromTicks(r.Int64())) : null));
 
     private static Field<T> Nested<T, TValue>(string name, Func<T, TValue> get, Func<T, TValue, T> set, Field<TValue>[] fields)
-        => new(name,
-            (w, o) =>
-            {
-                w.WritePropertyName(name);
-                WriteObject(w, get(o), fields);
-            },
-            (T o, ref Utf8JsonReader r) => set(o, ReadObject(ref r, get(o), fields)));
+        => new(name, (w, o) => WriteObject(w, get(o), fields), (T o, ref Reader r) => set(o, ReadObject(ref r, get(o), fields)));
 }

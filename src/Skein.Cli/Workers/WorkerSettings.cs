@@ -1,16 +1,16 @@
 // The settings a process-model master sends each of its workers, as ONE typed, versioned message: the
 // server's options and the site's. The server library carries the bytes without reading them (it does not
-// know the site); `skein serve` encodes them and `skein worker` decodes them. The encoding is JSON written
-// and read field by field (WorkerSettings.Fields.cs) with Utf8JsonWriter/Utf8JsonReader: no reflection and
-// no serializer metadata to build at start-up, which a worker process pays every time it starts (measured:
-// System.Text.Json's source-generated metadata was two fifths of a native worker's own start-up work).
+// know the site); `skein serve` encodes them and `skein worker` decodes them, field by field from one table
+// (WorkerSettings.Fields.cs) into bytes (WorkerSettings.Wire.cs): no reflection, no serializer metadata and
+// no JSON reader to set up, which a worker process would pay every time it starts (measured: System.Text.Json's
+// source-generated metadata was two fifths of a native worker's own start-up work, its reader's tables a
+// twentieth of what was left).
 // A property added to ServerOptions, SiteOptions or HttpLimits needs its line in the field tables;
 // WorkerSettingsTests fails until it has one. Only what means nothing in another process stays behind
 // (ProcessLocal).
 
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text.Json;
 using Skein.App;
 using Skein.App.Endpoints;
 using Skein.Server;
@@ -21,8 +21,9 @@ namespace Skein.Cli.Workers;
 public sealed partial record WorkerSettings(ServerOptions Server, SiteOptions Site)
 {
     /// <summary>The version this program writes and accepts. Raise it when the meaning of a field changes
-    /// (renamed, retyped, other units); a field added to both sides of one build needs no new version.</summary>
-    public const int CurrentVersion = 1;
+    /// (renamed, retyped, other units); a field added to both sides of one build needs no new version, since a
+    /// worker only ever reads settings its own build wrote. 2: bytes in table order (1 was JSON).</summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>Types that only make sense inside one process, so they do not travel: the clock (a worker uses
     /// the system's) and the waiter backplane (each worker builds its own over the shared memory).</summary>
@@ -31,21 +32,15 @@ public sealed partial record WorkerSettings(ServerOptions Server, SiteOptions Si
     /// <summary>The version of the settings; a worker refuses any other than <see cref="CurrentVersion"/>.</summary>
     public int Version { get; init; } = CurrentVersion;
 
-    /// <summary>The message bytes: UTF-8 JSON, <c>{"version":1,"server":{...},"site":{...}}</c>.</summary>
+    /// <summary>The message bytes: a magic number, the version, then every field's value in table order.</summary>
     public byte[] Encode()
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber(VersionField, Version);
-            writer.WritePropertyName(ServerField);
-            WriteObject(writer, Server, ServerFields);
-            writer.WritePropertyName(SiteField);
-            WriteObject(writer, Site, SiteFields);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
+        var writer = new Writer();
+        writer.UInt32(Magic);
+        writer.Int32(Version);
+        WriteObject(writer, Server, ServerFields);
+        WriteObject(writer, Site, SiteFields);
+        return writer.ToArray();
     }
 
     /// <summary>Reads settings written by <see cref="Encode"/>; false with the reason when they are not
@@ -55,43 +50,30 @@ public sealed partial record WorkerSettings(ServerOptions Server, SiteOptions Si
         settings = null;
         try
         {
-            var reader = new Utf8JsonReader(bytes);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
-                || !reader.Read() || !reader.ValueTextEquals(VersionField) || !reader.Read() || !reader.TryGetInt32(out var version))
+            var reader = new Reader(bytes);
+            if (reader.UInt32() != Magic)
             {
-                error = "unreadable settings from the master: no version first";
+                error = "unreadable settings from the master: not a settings message";
                 return false;
             }
+            var version = reader.Int32();
             if (version != CurrentVersion)
             {
                 error = $"the master sent settings version {version.ToString(CultureInfo.InvariantCulture)}; this worker reads version {CurrentVersion} (master and worker must be the same build)";
                 return false;
             }
-            ServerOptions server = new();
-            SiteOptions site = new();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            var server = ReadObject(ref reader, new ServerOptions(), ServerFields);
+            var site = ReadObject(ref reader, new SiteOptions(), SiteFields);
+            if (!reader.AtEnd)
             {
-                if (reader.ValueTextEquals(ServerField))
-                {
-                    reader.Read();
-                    server = ReadObject(ref reader, server, ServerFields);
-                }
-                else if (reader.ValueTextEquals(SiteField))
-                {
-                    reader.Read();
-                    site = ReadObject(ref reader, site, SiteFields);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
+                error = "unreadable settings from the master: bytes after the last field";
+                return false;
             }
             settings = new WorkerSettings(server, site) { Version = version };
             error = null;
             return true;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
             error = $"unreadable settings from the master: {e.Message}";
             return false;
