@@ -92,7 +92,7 @@ public sealed class ServeArguments
 
     /// <summary>--queue</summary>
     public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,
-        "thread-pool: connections that may wait for a free worker; process: for a process to start; more get a quick 503.");
+        "thread-pool: connections that may wait for a free worker; process: for a process to start; single, each process-pool worker: taken while it waits for its client; more get a quick 503.");
 
     /// <summary>--max-starting</summary>
     public SkeinOption<int> MaxStarting { get; } = OptionTable.MaxStarting.Count(ServerDefaults.MaxStartingProcesses,

@@ -180,6 +180,17 @@ public sealed class ServerContext : IDisposable
         LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this));
     }
 
+    /// <summary>Serves <paramref name="connection"/> as <see cref="ServeBlocking(Connection)"/> does, for a server with
+    /// one serving thread: while it waits for the client's bytes it also watches the listener and lets
+    /// <paramref name="line"/> take newcomers, and the line's rule decides when the client gives way to them.</summary>
+    public void ServeBlocking(Connection connection, WaitingLine line)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(line);
+        var transport = new LineWatchingTransport(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection.Socket, line);
+        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(transport, connection, this, line));
+    }
+
     /// <summary>Admits <paramref name="socket"/> (e.g. received from a master process) and serves it on the
     /// calling thread with blocking I/O. Returns false if it was refused (connection limit).</summary>
     public bool ServeBlocking(Socket socket)

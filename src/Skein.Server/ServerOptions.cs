@@ -75,7 +75,8 @@ public sealed record ServerOptions
     public int MaxConnections { get; init; } = 16_384;
 
     /// <summary>Thread-pool model: accepted connections that may wait for a free worker; process model:
-    /// connections that may wait for a process to start. Beyond that they get a quick 503. 511, the depth of
+    /// connections that may wait for a process to start; single and each process-pool worker: connections taken
+    /// while its thread waits for its client (Lifecycle/WaitingLine). Beyond that they get a quick 503. 511, the depth of
     /// nginx's listen backlog (NGX_LISTEN_BACKLOG).</summary>
     public int QueueCapacity { get; init; } = 511;
 

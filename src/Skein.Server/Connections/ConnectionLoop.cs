@@ -35,12 +35,14 @@ public sealed class ConnectionLoop : IDisposable
     private readonly Http1Connection _http;
     private readonly RequestBodyStream _body;
     private readonly ResponseWriter _writer;
+    private readonly WaitingLine? _line; // single, process-pool: others waiting for this thread
     private long _headStarted; // when the current head began (the accept, for the first request)
     private IPEndPoint? _client; // the peer, or the client a PROXY header named
     private int _requests;
 
-    private ConnectionLoop(ITransport transport, Connection connection, ServerContext server)
+    private ConnectionLoop(ITransport transport, Connection connection, ServerContext server, WaitingLine? line)
     {
+        _line = line;
         _transport = transport;
         _connection = connection;
         _server = server;
@@ -61,15 +63,17 @@ public sealed class ConnectionLoop : IDisposable
     private readonly record struct Exchange(HttpRequest Request, HttpResponse Response, BodyPrefix Prefix);
 
     /// <summary>Serves <paramref name="connection"/> over <paramref name="transport"/> until it closes, then
-    /// disposes the transport and unregisters the connection. Never throws: failures are logged here.</summary>
-    public static async ValueTask ServeAsync(ITransport transport, Connection connection, ServerContext server)
+    /// disposes the transport and unregisters the connection. Never throws: failures are logged here. With a
+    /// <paramref name="line"/> (a server with one serving thread), a response written while others wait closes the
+    /// connection, and the line's rule is told what the connection waits for.</summary>
+    public static async ValueTask ServeAsync(ITransport transport, Connection connection, ServerContext server, WaitingLine? line = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(server);
         using var scope = server.Options.Verbose ? server.Log.BeginScope(new ConnectionScope(connection.Id)) : null;
         ServerLog.ConnectionOpened(server.Log, transport.RemoteEndPoint);
-        using var loop = new ConnectionLoop(transport, connection, server);
+        using var loop = new ConnectionLoop(transport, connection, server, line);
         await loop.RunAsync();
     }
 
@@ -182,6 +186,7 @@ public sealed class ConnectionLoop : IDisposable
         {
             _headStarted = _server.Time.GetTimestamp(); // a pipelined head: the clock starts when we read it
         }
+        long headBytes = _transport.Received.Length;
         while (true)
         {
             if (!_transport.Received.IsEmpty)
@@ -206,17 +211,31 @@ public sealed class ConnectionLoop : IDisposable
                 {
                     throw new TimeoutException(); // the header deadline passed while parsing what had arrived
                 }
+                if (started)
+                {
+                    _line?.WaitingForHead(_server.Time.GetElapsedTime(_headStarted), headBytes);
+                }
+                else
+                {
+                    _line?.WaitingForRequest(_connection.QuietFor);
+                }
+                var before = _transport.Received.Length;
                 received = await _transport.ReceiveAsync(timeout);
+                headBytes += _transport.Received.Length - before;
             }
             catch (TimeoutException)
             {
+                var gaveWay = _line is { OthersWaiting: true }; // the line's rule, not a timeout, may have ended the wait
                 if (_http.IsRequestInProgress)
                 {
-                    throw new HttpProtocolException(RejectReason.RequestTimeout, "the request head did not arrive within the header timeout");
+                    throw new HttpProtocolException(RejectReason.RequestTimeout, gaveWay
+                        ? $"the request head came slower than {WaitingLine.MinHeadRate} bytes/s while others waited"
+                        : "the request head did not arrive within the header timeout");
                 }
                 // Nothing of a request arrived (a fresh connection that never spoke, or an idle keep-alive
                 // one): there is nothing to answer, so close quietly, as Kestrel and nginx do.
-                ServerLog.TimedOut(_log, started ? "a request head (header timeout)" : "the next request (keep-alive timeout)");
+                ServerLog.TimedOut(_log, gaveWay ? "a request while others waited"
+                    : started ? "a request head (header timeout)" : "the next request (keep-alive timeout)");
                 return false;
             }
             if (!received)
@@ -238,6 +257,7 @@ public sealed class ConnectionLoop : IDisposable
         {
             return false;
         }
+        _line?.Serving();
         _requests++;
         return true;
     }
@@ -336,7 +356,11 @@ public sealed class ConnectionLoop : IDisposable
     // is dealt with after the response.) A failed body throws its rejection or drops the connection.
     private async ValueTask<Next> SettleUnreadBodyAsync(Exchange exchange)
     {
+        // With others waiting for this thread, the connection hands it over: Connection: close tells its client to
+        // come back on a new connection, which waits its turn (nginx closes keep-alive connections it needs, too).
+        _line?.LookAtListener();
         var next = exchange.Response.CloseConnection || _server.Shutdown.IsStopping || _server.Connections.IsClosingIdle
+            || _line is { OthersWaiting: true }
             ? Next.Close
             : Next.NextRequest;
         if (_body.Failure is null && !_body.IsComplete && !_body.Touched)

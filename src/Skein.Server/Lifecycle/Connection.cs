@@ -86,11 +86,11 @@ public sealed class Connection : IDisposable
     /// <summary>How long the connection has been New or Idle (meaningless while Active).</summary>
     public TimeSpan QuietFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _quietSince));
 
-    /// <summary>Closes the connection if it is New or Idle (no request in progress) and has been for at least
-    /// <paramref name="quietFor"/>; true if it did.</summary>
+    /// <summary>Closes the connection if it is New or Idle (no request in progress), has been for at least
+    /// <paramref name="quietFor"/>, and holds no unread bytes (a request waiting to be read); true if it did.</summary>
     public bool TryCloseIfIdle(TimeSpan quietFor = default)
     {
-        if (QuietFor < quietFor)
+        if (QuietFor < quietFor || HasUnreadBytes())
         {
             return false;
         }
@@ -138,6 +138,24 @@ public sealed class Connection : IDisposable
         catch (ObjectDisposedException)
         {
             // The connection ended between being listed and this call.
+        }
+    }
+
+    // Bytes the client sent that nobody has read yet: a request is there, so the connection is not idle, however
+    // long it has been New (a connection waiting in a queue for a thread: single's line, the thread pool's queue).
+    private bool HasUnreadBytes()
+    {
+        try
+        {
+            return Socket.Available > 0;
+        }
+        catch (SocketException)
+        {
+            return false; // reset: nothing to serve
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -266,6 +266,57 @@ public sealed class Listener : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Accepts a connection already waiting in the backlog without blocking: false when none is (another process
+    /// sharing the socket took it, or the client gave up), when the listener is stopped, or when accept failed
+    /// (<paramref name="onOutOfDescriptors"/> runs for EMFILE/ENFILE; the caller's next look tries again). For a
+    /// thread that polls the listener beside its client (<see cref="WaitingLine"/>).
+    /// </summary>
+    public bool TryAcceptPending(out Socket socket, Action? onOutOfDescriptors = null)
+    {
+        socket = null!;
+        if (_stopped)
+        {
+            return false;
+        }
+        try
+        {
+            // Only .NET's flag changes: a socket it made non-blocking stays so underneath, and blocking calls
+            // on it are emulated (SafeSocketHandle.Unix), so the next blocking TryAccept works as before.
+            Socket.Blocking = false;
+            socket = Socket.Accept();
+            socket.Blocking = true;
+            socket.NoDelay = true;
+            EndBurst();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        catch (SocketException e)
+        {
+            socket?.Dispose();
+            socket = null!;
+            if (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+            {
+                onOutOfDescriptors?.Invoke();
+            }
+            return false; // WouldBlock: nothing waiting; ConnectionAborted/Reset: the client gave up first
+        }
+        finally
+        {
+            try
+            {
+                Socket.Blocking = true;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Stopped meanwhile (shutdown): the next look sees it.
+            }
+        }
+    }
+
     // A burst of failed accepts ended with a successful one: say so, once.
     private void EndBurst()
     {

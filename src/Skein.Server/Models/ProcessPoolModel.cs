@@ -11,8 +11,10 @@ namespace Skein.Server.Models;
 /// Process pool, like Apache prefork or gunicorn's sync workers: the master starts N worker processes and
 /// hands each the listening socket once (SCM_RIGHTS). Every idle worker blocks in accept on it and the
 /// kernel gives each new connection to one of them; a busy worker is not accepting, so connections go to
-/// idle ones and N slow requests occupy all N workers. The master accepts nothing: it supervises, replacing
-/// a worker that dies, and leads shutdown. A crash takes down one worker's connection, never the server.
+/// idle ones and N slow requests occupy all N workers. A worker waiting for its client's bytes watches the
+/// listener too and takes what no idle worker did into its own bounded line (503 past it). The master
+/// accepts nothing: it supervises, replacing a worker that dies, and leads shutdown. A crash takes down one
+/// worker's connections, never the server.
 /// </summary>
 public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) : IConcurrencyModel, IReconfigurable, IDisposable
 {
@@ -22,12 +24,20 @@ public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) 
     /// and replaces any that dies until shutdown.</summary>
     public void Run(Listener listener, CancellationToken stopping) => _master.RunSharing(listener, stopping);
 
+    /// <summary>How long a busy worker leaves a newcomer in the shared backlog for an idle worker before it takes
+    /// it into its own line (<see cref="SingleModel"/>): 20 ms, far above the time an idle worker blocked in accept
+    /// takes to be woken, even on a loaded machine, and short enough to be a quick 503 when every worker is held.</summary>
+    public static readonly TimeSpan BusyWorkerPatience = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A worker: the single model over the shared listening socket — block in accept, serve that
-    /// one connection with blocking I/O until it closes, accept again.</summary>
+    /// one connection with blocking I/O until it closes, accept again. While it waits for its client's bytes it
+    /// watches the listener too: a newcomer no idle worker took within <see cref="BusyWorkerPatience"/> waits in
+    /// its line (<c>--queue</c>), or gets a quick 503 past it, so tricklers holding every worker cannot hang the
+    /// server's other clients.</summary>
     public static int Work(ProcessWorker worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        return worker.ServeListener(new SingleModel(worker.Server));
+        return worker.ServeListener(new SingleModel(worker.Server, BusyWorkerPatience));
     }
 
     /// <inheritdoc/>
