@@ -213,7 +213,8 @@ public sealed class ConnectionLoop : IDisposable
                 }
                 if (started)
                 {
-                    _line?.WaitingForHead(_server.Time.GetElapsedTime(_headStarted), headBytes);
+                    // A first head is as old as the connection: time spent waiting in the line counts.
+                    _line?.WaitingForHead(_requests == 0 ? _connection.QuietFor : _server.Time.GetElapsedTime(_headStarted), headBytes);
                 }
                 else
                 {

@@ -25,6 +25,7 @@ public sealed class SingleModel(ServerContext server, TimeSpan patience = defaul
         var line = new WaitingLine(server, listener, server.Options.QueueCapacity, patience);
         while (line.TryTake(out var connection) || (!stopping.IsCancellationRequested && server.TryAccept(listener, out connection)))
         {
+            line.LookAtListener(); // between two clients too: a newcomer is queued or refused now, not after the line
             server.ServeBlocking(connection, line);
         }
     }
