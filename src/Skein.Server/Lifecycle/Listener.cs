@@ -346,6 +346,12 @@ public sealed class Listener : IDisposable
             // Never on a shared one: it would stop every process's accepts. Disposing our copy wakes ours.
             if (!_shared)
             {
+                // What closing resets, said once: connections the kernel completed but nobody accepted (nginx and Go
+                // reset them too). Read just before the close, so a count of lost requests can be checked against it.
+                if (_log is not null && PendingConnections() is > 0 and var queued)
+                {
+                    ServerLog.ListenQueueReset(_log, queued);
+                }
                 Socket.Shutdown(SocketShutdown.Both);
             }
         }
@@ -354,6 +360,31 @@ public sealed class Listener : IDisposable
             // Not connected is the normal answer for a listening socket on some kernels; close follows anyway.
         }
         Socket.Dispose();
+    }
+
+    /// <summary>Connections completed by the kernel and waiting in this socket's accept queue (what <c>ss -lt</c>
+    /// shows as Recv-Q: TCP_INFO's <c>tcpi_unacked</c> on a listening socket, tcp(7)); null where it cannot be read.</summary>
+    public int? PendingConnections()
+    {
+        const int IPPROTO_TCP = 6, TCP_INFO = 11, UnackedOffset = 24;
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        Span<byte> info = stackalloc byte[32]; // the kernel copies what fits; tcpi_unacked is the sixth field after 8 bytes of flags
+        try
+        {
+            var length = Socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
+            return length >= UnackedOffset + sizeof(uint) ? (int)MemoryMarshal.Read<uint>(info[UnackedOffset..]) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Same as <see cref="Stop"/>.</summary>

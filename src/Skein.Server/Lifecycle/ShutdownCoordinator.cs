@@ -62,7 +62,7 @@ public sealed class ShutdownCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(stop);
         lock (_gate)
         {
-            if (!_stopping.IsCancellationRequested)
+            if (_requests == 0) // not the token: RequestStop runs the stops before it cancels
             {
                 _stopAccepting.Add(stop);
                 return;
@@ -92,11 +92,15 @@ public sealed class ShutdownCoordinator : IDisposable
         }
         var open = _connections.Count;
         ServerLog.ShutdownRequested(_log, reason, open, _timeout.TotalSeconds);
-        _stopping.Cancel();
+        // The listener closes first, then the accept loops are told. The other way round, a loop that stopped
+        // taking connections (single's, between two clients) left the kernel queueing new ones for nobody until the
+        // close reset them: requests a client had sent on an established connection, lost. Now what the close
+        // resets is exactly what the kernel held at that instant (Listener.Stop says how many).
         foreach (var stop in stops)
         {
             stop();
         }
+        _stopping.Cancel();
         var closed = _connections.CloseIdle(QuietBeforeClose);
         // What is active has a request in flight: it may finish until the deadline. (Connections idle for less
         // than QuietBeforeClose stay open a moment; a request they bring is served too, but not counted here.)

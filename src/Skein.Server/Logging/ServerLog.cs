@@ -70,6 +70,9 @@ public static partial class ServerLog
     [LoggerMessage(12, LogLevel.Warning, "Accepting again after {Failures} failed accept(s) over {Seconds:0.0} s")]
     public static partial void AcceptResumed(ILogger logger, int failures, double seconds);
 
+    [LoggerMessage(61, LogLevel.Information, "Stopped accepting: {Queued} connection(s) still in the listen queue, never accepted, are reset")]
+    public static partial void ListenQueueReset(ILogger logger, int queued);
+
     [LoggerMessage(11, LogLevel.Warning, "Refused a connection from {Remote} with 503: {Reason}")]
     public static partial void Refused(ILogger logger, EndPoint? remote, string reason);
 

@@ -103,6 +103,43 @@ public sealed class ShutdownTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public void The_listener_closes_before_the_accept_loops_are_told_to_stop()
+    {
+        // The other order let single's accept loop stop between two clients while the kernel went on queueing new
+        // connections until the close reset them: requests sent on established connections, lost at shutdown.
+        using var connections = new Skein.Server.Lifecycle.ConnectionRegistry(16);
+        using var shutdown = new Skein.Server.Lifecycle.ShutdownCoordinator(connections, TimeSpan.FromSeconds(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var listenerClosed = false;
+        var closedWhenLoopsTold = false;
+        shutdown.OnStopAccepting(() => listenerClosed = true);
+        using var told = shutdown.Stopping.Register(() => closedWhenLoopsTold = listenerClosed);
+        Assert.True(shutdown.RequestStop("test"));
+        Assert.True(closedWhenLoopsTold);
+    }
+
+    [Fact]
+    public async Task Single_serves_the_connections_waiting_in_its_line_at_shutdown()
+    {
+        // A slow upload holds single's thread; a client taken into its line meanwhile has sent its request. Shutdown's
+        // last pass closes every connection still new or idle — but not one whose request waits unread.
+        await using var server = InProcessModels.Start(ConcurrencyModel.Single, _handler, o => o with { MinRequestBodyDataRate = null });
+        using var uploader = await RawClient.ConnectAsync(server.Port);
+        await uploader.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc");
+        await Deadline.UntilAsync(() => server.Server.Connections.Snapshot().Any(c => c.State == Skein.Server.Lifecycle.ConnectionState.Active), Deadline.Default, "the upload in flight");
+        using var waiting = await RawClient.ConnectAsync(server.Port);
+        await waiting.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        await Deadline.UntilAsync(() => server.Server.Connections.TotalAccepted >= 2, Deadline.Default, "the second client taken into the line");
+
+        server.Server.Shutdown.RequestStop("test");
+        await Deadline.UntilAsync(() => server.Server.Connections.HasClosedAllIdle, Deadline.Default, "shutdown's last pass over idle connections");
+        uploader.Dispose(); // the upload ends (unfinished): the thread takes the next in line
+
+        var response = await waiting.ReadResponseAsync(timeout: Deadline.Default);
+        Assert.Equal(200, response.Status);
+        Assert.True(response.ConnectionClose);
+    }
+
     internal static string SiteFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
