@@ -60,35 +60,15 @@ public sealed class SlowClientSheddingTests : IDisposable
     public async Task Single_serves_a_normal_client_while_slow_heads_trickle()
     {
         await using var server = InProcessModels.Start(ConcurrencyModel.Single, _handler, o => o with { HeaderTimeout = LongHeaderTimeout });
-        var slow = new List<RawClient>();
-        using var trickling = new CancellationTokenSource();
-        var tasks = new List<Task>();
-        try
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                var client = await RawClient.ConnectAsync(server.Port);
-                slow.Add(client);
-                tasks.Add(TrickleAsync(client, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"u8.ToArray(), trickling.Token));
-            }
-            await Deadline.UntilAsync(() => server.Server.Connections.TotalAccepted >= 1, Deadline.Default, "a slow client accepted");
+        await using var slow = await SlowHeads.StartAsync(server.Port, 3);
+        await Deadline.UntilAsync(() => server.Server.Connections.TotalAccepted >= 1, Deadline.Default, "a slow client accepted");
 
-            var normal = await RawClient.GetAsync(server.Port, "/", Answered);
-            Assert.Equal(200, normal.Status);
+        var normal = await RawClient.GetAsync(server.Port, "/", Answered);
+        Assert.Equal(200, normal.Status);
 
-            // The slow heads that held it up were answered 408, not left hanging.
-            var cut = await slow[0].ReadResponseAsync(timeout: Answered);
-            Assert.Equal(408, cut.Status);
-        }
-        finally
-        {
-            await trickling.CancelAsync();
-            await Task.WhenAll(tasks);
-            foreach (var client in slow)
-            {
-                client.Dispose();
-            }
-        }
+        // The slow heads that held it up were answered 408, not left hanging.
+        var cut = await slow.Clients[0].ReadResponseAsync(timeout: Answered);
+        Assert.Equal(408, cut.Status);
     }
 
     [Fact]
@@ -105,31 +85,11 @@ public sealed class SlowClientSheddingTests : IDisposable
         await using var server = await SkeinProcess.StartServeAsync("-m", "process-pool", "-w", "2", "-p", "0",
             "--header-timeout", "60s", "-f", ShutdownTests.SiteFolder());
         await Deadline.UntilAsync(async () => (await RawClient.GetAsync(server.Port, "/", Answered)).Status == 200, Deadline.Default * 4, "both workers up");
-        var slow = new List<RawClient>();
-        using var trickling = new CancellationTokenSource();
-        var tasks = new List<Task>();
-        try
-        {
-            for (var i = 0; i < 6; i++)
-            {
-                var client = await RawClient.ConnectAsync(server.Port);
-                slow.Add(client);
-                tasks.Add(TrickleAsync(client, "GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"u8.ToArray(), trickling.Token));
-            }
+        await using var slow = await SlowHeads.StartAsync(server.Port, 6);
 
-            // Without the line, both workers would read their slow heads until the header timeout (60 s).
-            var normal = await RawClient.GetAsync(server.Port, "/", Answered);
-            Assert.True(normal.Status is 200 or 503, $"status {normal.Status}");
-        }
-        finally
-        {
-            await trickling.CancelAsync();
-            await Task.WhenAll(tasks);
-            foreach (var client in slow)
-            {
-                client.Dispose();
-            }
-        }
+        // Without the line, both workers would read their slow heads until the header timeout (60 s).
+        var normal = await RawClient.GetAsync(server.Port, "/", Answered);
+        Assert.True(normal.Status is 200 or 503, $"status {normal.Status}");
     }
 
     // Sends `pattern` a byte every 100 ms (10 bytes/s, far below the 500 bytes/s a head must keep up while others
@@ -149,6 +109,39 @@ public sealed class SlowClientSheddingTests : IDisposable
             }
         }
     }, CancellationToken.None);
+
+    // Clients trickling a request head that never ends, stopped and closed on dispose.
+    private sealed class SlowHeads : IAsyncDisposable
+    {
+        private static readonly byte[] Head = "GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"u8.ToArray();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _trickles = [];
+
+        public List<RawClient> Clients { get; } = [];
+
+        public static async Task<SlowHeads> StartAsync(int port, int count)
+        {
+            var heads = new SlowHeads();
+            for (var i = 0; i < count; i++)
+            {
+                var client = await RawClient.ConnectAsync(port);
+                heads.Clients.Add(client);
+                heads._trickles.Add(TrickleAsync(client, Head, heads._stop.Token));
+            }
+            return heads;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_trickles);
+            foreach (var client in Clients)
+            {
+                client.Dispose();
+            }
+            _stop.Dispose();
+        }
+    }
 
     // `requests` GETs one after another on a keep-alive connection, reconnecting when the server closes it (a
     // response with Connection: close, as single sends while others wait): the statuses.
