@@ -143,7 +143,7 @@ public sealed class ServerContext : IDisposable
         return null;
     }
 
-    /// <summary>Registers a socket an event loop accepted non-blocking (<see cref="Listener.TryAcceptPending"/>);
+    /// <summary>Registers a socket an event loop accepted non-blocking (<see cref="Listener.TryAcceptPending(out System.Net.IPEndPoint?, out SocketError)"/>);
     /// when the connection limit is reached, answers 503, closes it and returns null.</summary>
     public Connection? Admit(SafeHandle handle, IPEndPoint? remoteEndPoint)
     {

@@ -100,6 +100,12 @@ public sealed class LineWatchingTransport(BlockingSocketTransport inner, Socket 
     public void ReleaseIdleBuffers() => inner.ReleaseIdleBuffers();
 
     /// <inheritdoc/>
+    public bool WatchHangUp(Connection connection) => inner.WatchHangUp(connection);
+
+    /// <inheritdoc/>
+    public void UnwatchHangUp() => inner.UnwatchHangUp();
+
+    /// <inheritdoc/>
     public ValueTask CloseAsync(bool linger) => inner.CloseAsync(linger);
 
     /// <inheritdoc/>

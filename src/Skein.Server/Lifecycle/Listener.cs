@@ -115,7 +115,7 @@ public sealed class Listener : IDisposable
     /// <summary>True for a listening socket other processes accept from too (<see cref="FromShared"/>).</summary>
     public bool IsShared => _shared;
 
-    /// <summary>Makes the socket non-blocking, for an event loop's <see cref="TryAcceptPending"/> (blocking
+    /// <summary>Makes the socket non-blocking, for an event loop's <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/> (blocking
     /// <see cref="TryAccept"/> must not be used on it afterwards).</summary>
     /// <exception cref="IOException">fcntl failed.</exception>
     public void PrepareForEventLoop() => Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
@@ -270,9 +270,11 @@ public sealed class Listener : IDisposable
     /// Accepts a connection already waiting in the backlog without blocking: false when none is (another process
     /// sharing the socket took it, or the client gave up), when the listener is stopped, or when accept failed
     /// (<paramref name="onOutOfDescriptors"/> runs for EMFILE/ENFILE; the caller's next look tries again). For a
-    /// thread that polls the listener beside its client (<see cref="WaitingLine"/>).
+    /// thread that polls the listener beside its client and also blocks in <see cref="TryAccept"/> when it has none
+    /// (<see cref="WaitingLine"/>); an event loop, which never blocks, uses the accept4 of
+    /// <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/>.
     /// </summary>
-    public bool TryAcceptPending(out Socket socket, Action? onOutOfDescriptors = null)
+    public bool TryAcceptNow(out Socket socket, Action? onOutOfDescriptors = null)
     {
         socket = null!;
         if (_stopped)

@@ -121,7 +121,7 @@ public sealed class WaitingLine
             return;
         }
         _readySince = -1;
-        for (var i = 0; i < AcceptsPerLook && _listener.TryAcceptPending(out var socket, () => _server.Descriptors.OnExhausted(_server.Connections.Count)); i++)
+        for (var i = 0; i < AcceptsPerLook && _listener.TryAcceptNow(out var socket, () => _server.Descriptors.OnExhausted(_server.Connections.Count)); i++)
         {
             if (_server.Admit(socket) is not { } connection)
             {
