@@ -21,7 +21,14 @@ public sealed class DescriptorBudget : IDisposable
     /// runtime to start a few threads (3 each) and for the server to open files while sending them.</summary>
     public const int Headroom = 16;
 
+    // How often an accept may read the limit again (getrlimit(2)): a lowered limit is noticed within a second, or at
+    // once by the accept that fails for it (OnExhausted), instead of costing a syscall per connection.
+    private const long LimitReadIntervalMs = 1000;
+    private const long Unknown = -1;
+
     private readonly Lock _gate = new();
+    private long _limitReadAt = long.MinValue / 2; // Environment.TickCount64 of the last read
+    private long _lastLimit = Unknown;
     private readonly List<SafeFileHandle> _reserve = [];
     private int _maxConnections = int.MaxValue;
 
@@ -46,15 +53,15 @@ public sealed class DescriptorBudget : IDisposable
     public long? Limit { get; private set; }
 
     /// <summary>
-    /// Checks the budget against a connection just accepted (one getrlimit(2)): measures again when the
-    /// limit changed, and lets the reserve go when <paramref name="accepted"/>'s descriptor number shows that
+    /// Checks the budget against a connection just accepted (a getrlimit(2) at most once a second): measures
+    /// again when the limit changed, and lets the reserve go when <paramref name="accepted"/>'s descriptor number shows that
     /// fewer than <see cref="Headroom"/> are left (the kernel hands out the lowest free number, so every one
     /// below it is in use). Call before asking the registry to admit it.
     /// </summary>
     public void OnAccepted(System.Runtime.InteropServices.SafeHandle accepted, int openConnections)
     {
         ArgumentNullException.ThrowIfNull(accepted);
-        if (!OperatingSystem.IsLinux() || ReadLimit() is not { } limit)
+        if (!OperatingSystem.IsLinux() || RecentLimit() is not { } limit)
         {
             return;
         }
@@ -99,6 +106,19 @@ public sealed class DescriptorBudget : IDisposable
         }
     }
 
+    // The soft limit, read again when the last read is a second old (null: unknown or unlimited).
+    private long? RecentLimit()
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _limitReadAt) >= LimitReadIntervalMs)
+        {
+            Volatile.Write(ref _lastLimit, ReadLimit() ?? Unknown);
+            Volatile.Write(ref _limitReadAt, now);
+        }
+        var limit = Volatile.Read(ref _lastLimit);
+        return limit == Unknown ? null : limit;
+    }
+
     private static long? ReadLimit()
         => ResourceLimits.Get(ResourceLimits.RLIMIT_NOFILE, out var limit) != 0 || limit.Soft == ResourceLimits.RLIM_INFINITY
             ? null
@@ -107,6 +127,8 @@ public sealed class DescriptorBudget : IDisposable
     private void Measure(int openConnections)
     {
         Limit = ReadLimit();
+        Volatile.Write(ref _lastLimit, Limit ?? Unknown);
+        Volatile.Write(ref _limitReadAt, Environment.TickCount64);
         if (Limit is null)
         {
             Volatile.Write(ref _maxConnections, int.MaxValue);
