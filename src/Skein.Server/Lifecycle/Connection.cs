@@ -143,11 +143,12 @@ public sealed class Connection : IDisposable
 
     // Bytes the client sent that nobody has read yet: a request is there, so the connection is not idle, however
     // long it has been New (a connection waiting in a queue for a thread: single's line, the thread pool's queue).
+    // Only a blocking model's connections wait like that; an event loop reads what arrives at once.
     private bool HasUnreadBytes()
     {
         try
         {
-            return Socket.Available > 0;
+            return _socket is { } socket && socket.Available > 0;
         }
         catch (SocketException)
         {
