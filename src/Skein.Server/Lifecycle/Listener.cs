@@ -349,12 +349,14 @@ public sealed class Listener : IDisposable
             if (!_shared)
             {
                 // What closing resets, said once: connections the kernel completed but nobody accepted (nginx and Go
-                // reset them too). Read just before the close, so a count of lost requests can be checked against it.
-                if (_log is not null && PendingConnections() is > 0 and var queued)
-                {
-                    ServerLog.ListenQueueReset(_log, queued);
-                }
+                // reset them too). Read just before the close, and logged after it (a log line takes long enough for
+                // more clients to arrive uncounted), so a count of lost requests can be checked against it.
+                var queued = PendingConnections();
                 Socket.Shutdown(SocketShutdown.Both);
+                if (_log is not null && queued > 0)
+                {
+                    ServerLog.ListenQueueReset(_log, queued.Value);
+                }
             }
         }
         catch (SocketException)
