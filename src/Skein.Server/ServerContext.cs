@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using Skein.Http;
 using Skein.Http.Application;
 using Skein.Server.Connections;
@@ -157,6 +158,27 @@ public sealed class ServerContext : IDisposable
         ServerLog.Refused(Log, remoteEndPoint, RefusalReason());
         SendServiceUnavailable(handle);
         return null;
+    }
+
+    /// <summary>Registers a socket a master process handed over (hybrid) for this process's event loop: as a bare
+    /// descriptor, like one the loop accepted, made non-blocking by one fcntl(2), with its client's address from
+    /// one getpeername(2) (a .NET Socket around it would cost seven syscalls to learn what it is); answers 503
+    /// past the connection limit, and closes it, logged, if fcntl fails.</summary>
+    public unsafe Connection? AdmitHandedOut(SafeFileHandle descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (Fcntl.Call((int)descriptor.DangerousGetHandle(), Fcntl.F_SETFL, Fcntl.O_NONBLOCK) < 0)
+        {
+            ServerLog.ConnectionFailed(Log, Errno.LastError("fcntl"));
+            descriptor.Dispose();
+            return null;
+        }
+        var address = stackalloc byte[UnixSockets.SockAddrBytes];
+        var length = (uint)UnixSockets.SockAddrBytes;
+        var peer = UnixSockets.GetPeerName((int)descriptor.DangerousGetHandle(), address, &length) == 0
+            ? UnixSockets.ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)))
+            : null; // the client is gone already (ENOTCONN): its first read says so
+        return Admit(descriptor, peer);
     }
 
     private string RefusalReason() => Connections.IsOutOfDescriptors

@@ -3,6 +3,7 @@
 // send(2), accept4(2) and shutdown(2) on non-blocking sockets for the event loops; the struct layouts they
 // take (64-bit Linux ABI). From <sys/socket.h>, <netinet/in.h> and <sys/uio.h>. Interop only: UnixFdChannel
 // builds the messages, the event-loop transport and Listener decide when to call.
+using System.Net;
 using System.Runtime.InteropServices;
 
 namespace Skein.Server.Interop;
@@ -94,6 +95,10 @@ internal static unsafe partial class UnixSockets
     [LibraryImport(Libc.Name, EntryPoint = "accept4", SetLastError = true)]
     public static partial int Accept4(int sockfd, byte* address, uint* addressLength, int flags);
 
+    /// <summary><c>int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "getpeername", SetLastError = true)]
+    public static partial int GetPeerName(int sockfd, byte* address, uint* addressLength);
+
     /// <summary><c>int shutdown(int sockfd, int how)</c>.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int sockfd, int how);
@@ -102,4 +107,26 @@ internal static unsafe partial class UnixSockets
     /// the handle is referenced for the call, so its number cannot be reused under it.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(SafeHandle sockfd, int how);
+
+    /// <summary>The address in a struct sockaddr_in or sockaddr_in6 (family in host order, port in network
+    /// order, then the address) as accept4 or getpeername fill it; null for another family.</summary>
+    public static IPEndPoint? ToEndPoint(ReadOnlySpan<byte> address)
+    {
+        if (address.Length < 8)
+        {
+            return null;
+        }
+        var family = address[0] | (address[1] << 8);
+        var port = (address[2] << 8) | address[3];
+        if (family == AF_INET)
+        {
+            return new IPEndPoint(new IPAddress(address.Slice(4, 4)), port);
+        }
+        if (family == AF_INET6 && address.Length >= SockAddrBytes)
+        {
+            var scope = (uint)(address[24] | (address[25] << 8) | (address[26] << 16) | (address[27] << 24));
+            return new IPEndPoint(new IPAddress(address.Slice(8, 16), scope), port);
+        }
+        return null;
+    }
 }

@@ -33,6 +33,16 @@ public sealed class Listener : IDisposable
         Socket = socket;
         _log = log;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        // Linux copies TCP_NODELAY to every socket accepted from this one (inet_csk_clone_lock copies the whole
+        // socket): set once here, also on one inherited from systemd or a master, no accept needs a setsockopt.
+        try
+        {
+            socket.NoDelay = true;
+        }
+        catch (SocketException)
+        {
+            // Not a TCP socket: there is no Nagle to turn off.
+        }
     }
 
     /// <summary>The listening socket (for handing to worker processes; do not accept on it directly).</summary>
@@ -57,9 +67,6 @@ public sealed class Listener : IDisposable
             {
                 socket.DualMode = true; // "::" should also take IPv4 clients, as on most servers
             }
-            // Linux copies TCP_NODELAY to every socket accepted from this one: set once here, an event loop's
-            // accept4 needs no setsockopt per connection.
-            socket.NoDelay = true;
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(backlog);
             return new Listener(socket, log);
@@ -146,7 +153,7 @@ public sealed class Listener : IDisposable
                     UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
                 if (fd >= 0)
                 {
-                    remoteEndPoint = ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)));
+                    remoteEndPoint = UnixSockets.ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)));
                     error = SocketError.Success;
                     // A plain close(2) when done: a SafeSocketHandle disposed without its Socket closes abortively
                     // (SO_LINGER 0: the client would get a reset, not a FIN).
@@ -172,27 +179,6 @@ public sealed class Listener : IDisposable
                 handle.DangerousRelease();
             }
         }
-    }
-
-    // struct sockaddr_in / sockaddr_in6 (<netinet/in.h>): family (host order), port (network order), address.
-    private static IPEndPoint? ToEndPoint(ReadOnlySpan<byte> address)
-    {
-        if (address.Length < 8)
-        {
-            return null;
-        }
-        var family = address[0] | (address[1] << 8);
-        var port = (address[2] << 8) | address[3];
-        if (family == UnixSockets.AF_INET)
-        {
-            return new IPEndPoint(new IPAddress(address.Slice(4, 4)), port);
-        }
-        if (family == UnixSockets.AF_INET6 && address.Length >= UnixSockets.SockAddrBytes)
-        {
-            var scope = (uint)(address[24] | (address[25] << 8) | (address[26] << 16) | (address[27] << 24));
-            return new IPEndPoint(new IPAddress(address.Slice(8, 16), scope), port);
-        }
-        return null;
     }
 
     // The thread and process models' blocking accepts on a shared (non-blocking) listening socket are emulated
@@ -227,8 +213,7 @@ public sealed class Listener : IDisposable
         {
             try
             {
-                socket = Socket.Accept();
-                socket.NoDelay = true;
+                socket = Socket.Accept(); // TCP_NODELAY comes from the listening socket
                 EndBurst();
                 return true;
             }

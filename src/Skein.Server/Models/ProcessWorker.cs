@@ -138,7 +138,7 @@ public sealed class ProcessWorker
         {
             if (message.Kind == WorkerMessageKind.Serve && fd is not null)
             {
-                if (Server.Admit(new Socket(UnixFdChannel.ToSocket(fd))) is { } connection)
+                if (Server.AdmitHandedOut(fd) is { } connection)
                 {
                     loops.Next().Spawn(() => Server.ServeAsync(connection));
                 }
