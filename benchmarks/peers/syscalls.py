@@ -20,17 +20,7 @@ import sys
 import tempfile
 import threading
 
-
-def tree(pid):
-    pids = [pid]
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                for child in f.read().split():
-                    pids.extend(tree(int(child)))
-    except FileNotFoundError:
-        pass
-    return pids
+from park import tree  # the server's process tree, as park.py reads it
 
 
 def fetch(port, request, keep_alive_socket=None):
