@@ -492,36 +492,7 @@ public sealed class EventLoop : IDisposable
     {
         public override void Post(SendOrPostCallback d, object? state) => loop.Post(d, state);
 
-        public override void Send(SendOrPostCallback d, object? state)
-        {
-            if (loop.InLoop)
-            {
-                d(state);
-                return;
-            }
-            using var done = new ManualResetEventSlim();
-            Exception? error = null;
-            loop.Post(_ =>
-            {
-                try
-                {
-                    d(state);
-                }
-                catch (Exception e)
-                {
-                    error = e;
-                }
-                finally
-                {
-                    done.Set();
-                }
-            }, null);
-            done.Wait();
-            if (error is not null)
-            {
-                throw new InvalidOperationException("A callback sent to the loop failed.", error);
-            }
-        }
+        public override void Send(SendOrPostCallback d, object? state) => LoopSynchronizationContext.SendAndWait(this, loop.InLoop, d, state);
 
         public override SynchronizationContext CreateCopy() => this;
     }

@@ -39,16 +39,21 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
     }
 
     /// <summary>Runs <paramref name="d"/> on the loop thread and waits for it (inline when already there).</summary>
-    public override void Send(SendOrPostCallback d, object? state)
+    public override void Send(SendOrPostCallback d, object? state) => SendAndWait(this, InLoop, d, state);
+
+    /// <summary>What Send means for a context bound to one thread (this one, and the epoll loop's): runs
+    /// <paramref name="d"/> inline when the caller is that thread, otherwise posts it and waits; an exception
+    /// it throws is rethrown to the caller, wrapped.</summary>
+    internal static void SendAndWait(SynchronizationContext context, bool onItsThread, SendOrPostCallback d, object? state)
     {
-        if (InLoop)
+        if (onItsThread)
         {
             d(state);
             return;
         }
         using var done = new ManualResetEventSlim();
         Exception? error = null;
-        Post(_ =>
+        context.Post(_ =>
         {
             try
             {
