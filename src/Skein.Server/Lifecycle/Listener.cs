@@ -272,8 +272,7 @@ public sealed class Listener : IDisposable
             // on it are emulated (SafeSocketHandle.Unix), so the next blocking TryAccept works as before.
             Socket.Blocking = false;
             socket = Socket.Accept();
-            socket.Blocking = true;
-            socket.NoDelay = true;
+            socket.Blocking = true; // TCP_NODELAY comes from the listening socket
             EndBurst();
             return true;
         }
