@@ -23,7 +23,6 @@ internal sealed class EventLoopAcceptor(ServerContext server, Listener listener,
     private readonly EventLoop _loop = loops.Loops[0];
     private readonly ManualResetEventSlim _stopped = new();
     private int _registration = -1;
-    private bool _referenced;
     private LoopTimer? _resume;
     private TimeSpan _backoff;
     private int _failures;
@@ -82,8 +81,8 @@ internal sealed class EventLoopAcceptor(ServerContext server, Listener listener,
         }
         try
         {
-            // Referenced while registered: the listener cannot be closed under the epoll set (Stop comes first).
-            listener.Socket.SafeHandle.DangerousAddRef(ref _referenced);
+            // Not referenced while registered: shutdown closes the listener before it tells this loop, and .NET's
+            // Socket.Dispose spins until every reference is released (each accept4 holds one only for its call).
             // A listening socket shared with other processes (hybrid workers) wakes only one of them per connection.
             var interest = listener.IsShared ? Interest.Read | Interest.Exclusive : Interest.Read;
             _registration = _loop.Register(listener.Socket.SafeHandle, interest, this);
@@ -157,13 +156,16 @@ internal sealed class EventLoopAcceptor(ServerContext server, Listener listener,
         _resume?.Dispose();
         if (_registration >= 0)
         {
-            _loop.Unregister(_registration, listener.Socket.SafeHandle, closing: false);
+            try
+            {
+                _loop.Unregister(_registration, listener.Socket.SafeHandle, closing: false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Shutdown closed the listener before it told this loop: closing took it out of the epoll set.
+                _loop.Unregister(_registration, listener.Socket.SafeHandle, closing: true);
+            }
             _registration = -1;
-        }
-        if (_referenced)
-        {
-            _referenced = false;
-            listener.Socket.SafeHandle.DangerousRelease();
         }
         _stopped.Set();
     }
