@@ -347,6 +347,16 @@ public sealed class Listener : IDisposable
         {
             // Not connected is the normal answer for a listening socket on some kernels; close follows anyway.
         }
+        if (_shared)
+        {
+            // .NET's Socket.Dispose waits until no call holds the socket, and on a shared socket nothing wakes a
+            // poll(2) that does (a process-pool worker's single loop watches the listener while it waits for its
+            // client's bytes): the stop would wait for that client's timeout, and the shutdown behind it — which is
+            // what closes that idle client and so ends the poll. Our copy is closed once such calls have returned;
+            // the others' copies, the master's included, were never ours to close.
+            ThreadPool.UnsafeQueueUserWorkItem(static socket => socket.Dispose(), Socket, preferLocal: false);
+            return;
+        }
         Socket.Dispose();
     }
 

@@ -289,7 +289,6 @@ public sealed class ProcessWorker
     {
         var server = Server;
         ProcessLog.MasterGone(server.Log, Environment.ProcessId);
-        server.Shutdown.RequestStop("the master is gone");
         var grace = server.Options.ShutdownTimeout < OrphanGrace ? server.Options.ShutdownTimeout : OrphanGrace;
         var watchdog = new Thread(() =>
         {
@@ -299,7 +298,8 @@ public sealed class ProcessWorker
             }
         })
         { IsBackground = true, Name = "orphan-watchdog" };
-        watchdog.Start();
+        watchdog.Start(); // armed before the stop is asked for, so a stop that blocks cannot keep the orphan alive
+        server.Shutdown.RequestStop("the master is gone");
     }
 
     // Set when the worker is on its way out, so the channel closing is not taken for the master's death.
