@@ -127,18 +127,12 @@ public sealed partial class SkeinProcess : IAsyncDisposable
         {
             info.Environment[name] = value;
         }
-        // Its own standard input (an empty pipe), not the test host's descriptor 0, which some code in the
-        // host closes during a full run (another descriptor then takes number 0): a child started meanwhile
-        // would have no descriptor 0, and the first one it opens would become 0 (systemd-socket-activate then
-        // aborts: its socket must be descriptor 3).
-        info.RedirectStandardInput = true;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new SkeinProcess(process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.Exited += (_, _) => child._port.TrySetException(new InvalidOperationException("skein exited before listening:\n" + child.Output));
         process.Start();
-        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
