@@ -76,15 +76,17 @@ public sealed class SystemdTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A prefix that closes every descriptor above 2 and execs the rest of the command, as systemd starts a
-    /// service with nothing open but what it passes. The activator asserts that its socket lands on
-    /// descriptor 3 (SD_LISTEN_FDS_START), and the test host is no clean parent: a test that starts worker
-    /// processes in this host at the same moment has a channel end open without close-on-exec, which every
-    /// process started meanwhile inherits (in skein, the master starts no other processes).
+    /// A prefix that starts the rest of the command with descriptors 0, 1 and 2 open and nothing else, as systemd
+    /// starts a service: every descriptor above 2 is closed, and a missing standard input becomes /dev/null. The
+    /// activator asserts that its socket lands on descriptor 3 (SD_LISTEN_FDS_START), i.e. that 0 to 2 are taken.
+    /// The test host is no clean parent: in a full run something in it closes its own descriptor 0 (the number
+    /// is then reused; seen with /proc/PID/fd/0 and strace), and a child then starts without one.
     /// </summary>
     private static readonly string[] WithoutInheritedDescriptors =
     [
-        "/bin/bash", "-c", """for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@" """, "bash",
+        "/bin/bash", "-c",
+        """[ -e /proc/$$/fd/0 ] || exec 0</dev/null; for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@" """,
+        "bash",
     ];
 
     public Task InitializeAsync() => Task.CompletedTask;
