@@ -25,9 +25,11 @@ public sealed class ProcessPoolModel(ServerContext server, WorkerLaunch launch) 
     public void Run(Listener listener, CancellationToken stopping) => _master.RunSharing(listener, stopping);
 
     /// <summary>How long a busy worker leaves a newcomer in the shared backlog for an idle worker before it takes
-    /// it into its own line (<see cref="SingleModel"/>): 20 ms, far above the time an idle worker blocked in accept
-    /// takes to be woken, even on a loaded machine, and short enough to be a quick 503 when every worker is held.</summary>
-    public static readonly TimeSpan BusyWorkerPatience = TimeSpan.FromMilliseconds(20);
+    /// it into its own line (<see cref="SingleModel"/>): 1 s, still a quick 503 when every worker is held. A
+    /// newcomer taken while some worker was idle after all is the costly mistake: it waits behind the busy
+    /// worker's client, and behind a long poll (/wait) until the notify. 20 ms was not enough on a loaded CI
+    /// machine, where an idle worker is not always scheduled that soon (a /wait got stuck behind another).</summary>
+    public static readonly TimeSpan BusyWorkerPatience = TimeSpan.FromSeconds(1);
 
     /// <summary>A worker: the single model over the shared listening socket — block in accept, serve that
     /// one connection with blocking I/O until it closes, accept again. While it waits for its client's bytes it
