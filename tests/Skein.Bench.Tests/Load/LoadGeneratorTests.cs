@@ -14,12 +14,17 @@ public sealed class LoadGeneratorTests
 {
     private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
+    // These tests check how exchanges are counted, not how many fit in a time: a run long enough for a few even
+    // when the suite's other test projects load both cores (in CI four of them once got no more than 5 requests,
+    // or no read error at all, in 300 ms), and thresholds of a few.
+    private static readonly TimeSpan CountingRun = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task Counts_requests_and_bytes_against_a_well_behaved_server()
     {
         await using var server = StubServer.Answering(Ok);
-        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 4, Threads = 2, Duration = TimeSpan.FromMilliseconds(500) });
-        Assert.True(result.Requests > 10, $"only {result.Requests} requests");
+        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 4, Threads = 2, Duration = CountingRun });
+        Assert.True(result.Requests >= 3, $"only {result.Requests} requests");
         Assert.Equal(0, result.Errors.Total);
         Assert.Equal(result.Requests * Ok.Length, result.BytesRead);
         Assert.Equal(result.Requests, result.Latency.TotalCount);
@@ -29,8 +34,8 @@ public sealed class LoadGeneratorTests
     public async Task Chunked_responses_are_framed_on_a_kept_alive_connection()
     {
         await using var server = StubServer.Answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 1, Threads = 1, Duration = TimeSpan.FromMilliseconds(300) });
-        Assert.True(result.Requests > 10);
+        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 1, Threads = 1, Duration = CountingRun });
+        Assert.True(result.Requests >= 3, $"only {result.Requests} requests");
         Assert.Equal(0, result.Errors.Total);
     }
 
@@ -49,8 +54,8 @@ public sealed class LoadGeneratorTests
             Assert.Contains("Connection: close", head, StringComparison.Ordinal);
             await c.Socket.SendAsync("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), ct);
         });
-        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = TimeSpan.FromMilliseconds(300), KeepAlive = false });
-        Assert.True(result.Requests > 5);
+        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = CountingRun, KeepAlive = false });
+        Assert.True(result.Requests >= 3, $"only {result.Requests} requests");
         Assert.Equal(0, result.Errors.Total);
         Assert.True(Volatile.Read(ref accepted) >= result.Requests);
     }
@@ -77,7 +82,7 @@ public sealed class LoadGeneratorTests
             await c.Socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"u8.ToArray(), ct);
             c.Socket.Shutdown(SocketShutdown.Both);
         });
-        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = TimeSpan.FromMilliseconds(300) });
+        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = CountingRun });
         Assert.True(result.Errors.Read > 0);
         Assert.Equal(0, result.Requests);
         Assert.Equal(0, result.Errors.Connect + result.Errors.Timeout + result.Errors.Non2xx);
@@ -105,8 +110,8 @@ public sealed class LoadGeneratorTests
     public async Task Error_statuses_count_as_non_2xx_and_as_requests()
     {
         await using var server = StubServer.Answering("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
-        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = TimeSpan.FromMilliseconds(300) });
-        Assert.True(result.Requests > 5);
+        var result = await RunAsync(new LoadSettings { Url = server.Url(), Connections = 2, Threads = 1, Duration = CountingRun });
+        Assert.True(result.Requests >= 3, $"only {result.Requests} requests");
         Assert.Equal(result.Requests, result.Errors.Non2xx);
         Assert.Equal(result.Errors.Non2xx, result.Errors.Total);
     }
