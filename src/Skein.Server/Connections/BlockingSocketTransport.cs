@@ -4,6 +4,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
+using Skein.Server.Interop;
 
 namespace Skein.Server.Connections;
 
@@ -36,10 +37,15 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, Mi
     }
 
     /// <inheritdoc/>
-    protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data)
+    protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data, bool more)
     {
         var span = data.Span;
         var deadline = StartSend(span.Length);
+        if (more)
+        {
+            // Socket.Send takes no MSG_MORE: one send(2) of our own; whatever it leaves goes the usual way.
+            span = span[SendMore(span)..];
+        }
         while (!span.IsEmpty)
         {
             var sent = Socket.Send(span, SocketFlags.None, out var error);
@@ -64,6 +70,22 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, Mi
             }
         }
         return ValueTask.CompletedTask;
+    }
+
+    // One blocking send(2) with MSG_MORE: the bytes sent (0 when interrupted or timed out: the loop retries).
+    private unsafe int SendMore(ReadOnlySpan<byte> data)
+    {
+        fixed (byte* bytes = data)
+        {
+            var sent = UnixSockets.Send((int)Handle.DangerousGetHandle(), bytes, (nuint)data.Length,
+                UnixSockets.MSG_NOSIGNAL | UnixSockets.MSG_MORE);
+            if (sent >= 0)
+            {
+                return (int)sent;
+            }
+            var errno = Errno.Last;
+            return errno is Errno.EAGAIN or Errno.EINTR ? 0 : throw Errno.SocketError(errno);
+        }
     }
 
     /// <inheritdoc/>

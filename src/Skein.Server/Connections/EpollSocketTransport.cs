@@ -153,12 +153,12 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     }
 
     /// <inheritdoc/>
-    protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data)
+    protected override ValueTask SendCoreAsync(ReadOnlyMemory<byte> data, bool more)
     {
         Debug.Assert(_loop.InLoop, "a transport is used on its loop's thread");
-        var sent = TrySend(data.Span);
+        var sent = TrySend(data.Span, more);
         // The allowance starts when the client makes us wait (the send so far took microseconds).
-        return sent == data.Length ? ValueTask.CompletedTask : SendRestAsync(data[sent..], StartSend(data.Length));
+        return sent == data.Length ? ValueTask.CompletedTask : SendRestAsync(data[sent..], more, StartSend(data.Length));
     }
 
     /// <summary>sendfile(2) found the send buffer full: waits until the loop reports room (no copy of the
@@ -257,14 +257,15 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     }
 
     // send(2) until everything is sent or it would block: the bytes sent.
-    private unsafe int TrySend(ReadOnlySpan<byte> data)
+    private unsafe int TrySend(ReadOnlySpan<byte> data, bool more)
     {
+        var flags = UnixSockets.MSG_NOSIGNAL | (more ? UnixSockets.MSG_MORE : 0);
         var total = 0;
         fixed (byte* bytes = data)
         {
             while (_writable && total < data.Length)
             {
-                var sent = UnixSockets.Send(_fd, bytes + total, (nuint)(data.Length - total), UnixSockets.MSG_NOSIGNAL);
+                var sent = UnixSockets.Send(_fd, bytes + total, (nuint)(data.Length - total), flags);
                 if (sent >= 0)
                 {
                     total += (int)sent;
@@ -288,12 +289,12 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         return total;
     }
 
-    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> data, SendDeadline deadline)
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> data, bool more, SendDeadline deadline)
     {
         while (!data.IsEmpty)
         {
             await WhenWritableAsync(deadline);
-            data = data[TrySend(data.Span)..];
+            data = data[TrySend(data.Span, more)..];
         }
     }
 

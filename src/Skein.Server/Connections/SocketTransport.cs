@@ -112,7 +112,15 @@ public abstract class SocketTransport : ITransport
     }
 
     /// <inheritdoc/>
-    public async ValueTask FlushAsync()
+    public ValueTask FlushAsync() => FlushAsync(more: false);
+
+    // Sends the pending output; with more, tells the kernel that the body follows at once (MSG_MORE). Every
+    // socket has TCP_NODELAY (from the listener), so a head sent alone leaves as a segment of its own and wakes
+    // the client for a few hundred bytes while the body is still being queued; with MSG_MORE it leaves in one
+    // full segment with the body's first bytes, and the body's last call pushes. nginx gets the same with
+    // tcp_nopush (TCP_CORK on, writev the head, sendfile, TCP_CORK off): two setsockopt calls more per response
+    // (docs/performance.md, "Files").
+    private async ValueTask FlushAsync(bool more)
     {
         if (_output.WrittenCount == 0)
         {
@@ -120,7 +128,7 @@ public abstract class SocketTransport : ITransport
         }
         try
         {
-            await SendCoreAsync(_output.WrittenMemory);
+            await SendCoreAsync(_output.WrittenMemory, more);
         }
         finally
         {
@@ -131,10 +139,10 @@ public abstract class SocketTransport : ITransport
     /// <inheritdoc/>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data)
     {
-        await FlushAsync();
+        await FlushAsync(more: !data.IsEmpty);
         if (!data.IsEmpty)
         {
-            await SendCoreAsync(data);
+            await SendCoreAsync(data, more: false);
         }
     }
 
@@ -146,7 +154,7 @@ public abstract class SocketTransport : ITransport
         // alike, on every transport. The file is opened here rather than by name inside Socket.SendFile, which
         // also stats it, and on the async path left each descriptor open until the garbage collector ran.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await FlushAsync();
+        await FlushAsync(more: length > 0);
         var position = offset;
         var end = offset + length;
         var pieceLimit = _minSendRate is null ? MaxSendFileBytes : RatedSendFileBytes;
@@ -320,8 +328,9 @@ public abstract class SocketTransport : ITransport
     protected abstract ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout);
 
     /// <summary>Sends all of <paramref name="data"/>; <see cref="TimeoutException"/> when it takes longer than
-    /// <see cref="SendTimeAllowed"/> allows.</summary>
-    protected abstract ValueTask SendCoreAsync(ReadOnlyMemory<byte> data);
+    /// <see cref="SendTimeAllowed"/> allows. With <paramref name="more"/>, more bytes follow at once (the file
+    /// of a sendfile): the kernel may hold a last partial segment back for them (send(2)'s MSG_MORE).</summary>
+    protected abstract ValueTask SendCoreAsync(ReadOnlyMemory<byte> data, bool more);
 
     private async ValueTask LingerAsync()
     {

@@ -24,6 +24,7 @@ internal static unsafe partial class UnixSockets
     public const int MSG_TRUNC = 0x20;
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_MORE = 0x8000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;

@@ -1,6 +1,7 @@
 // The integration matrix: the same user-visible checks against the real program in all seven concurrency
-// models, over loopback: the site, keep-alive, pipelining, /echo, every bad-input case (and the server
-// serving the next client), /wait + /notify with many waiters, and path traversal attempts.
+// models, over loopback: the site, keep-alive, pipelining, files and byte ranges (sendfile and memory), /echo,
+// every bad-input case (and the server serving the next client), /wait + /notify with many waiters, and path
+// traversal attempts.
 using System.Globalization;
 using Skein.Server.Models;
 using Skein.Testing;
@@ -52,6 +53,32 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
         Assert.Contains("matrix site", last.Text);
         Assert.True(last.ConnectionClose);
         Assert.True(await client.WaitForCloseAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task Sends_files_and_byte_ranges_byte_exact_on_one_connection(ConcurrencyModel model)
+    {
+        var skein = await servers.For(model);
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        // Whole, a range inside, a range to the end: each body exact and framed so the next response parses.
+        foreach (var (path, content) in new[] { ("/large.bin", servers.Large), ("/medium.bin", servers.Medium) })
+        {
+            await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+            var whole = await client.ReadResponseAsync();
+            Assert.Equal(200, whole.Status);
+            Assert.True(whole.Body.AsSpan().SequenceEqual(content), $"{path}: {whole.Body.Length} bytes, not the file's {content.Length}");
+            foreach (var (first, last) in new[] { (100_000, content.Length / 2 + 12_345), (content.Length - 70_000, content.Length - 1) })
+            {
+                await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\nRange: bytes={first}-{last}\r\n\r\n");
+                var part = await client.ReadResponseAsync();
+                Assert.Equal(206, part.Status);
+                Assert.Equal($"bytes {first}-{last}/{content.Length}", part.Header("Content-Range"));
+                Assert.True(part.Body.AsSpan().SequenceEqual(content.AsSpan(first, last - first + 1)), $"{path} {first}-{last}: wrong bytes");
+            }
+        }
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Contains("matrix site", (await client.ReadResponseAsync()).Text);
     }
 
     [Theory]

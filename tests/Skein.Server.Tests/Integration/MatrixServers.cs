@@ -19,6 +19,12 @@ public sealed class MatrixServers : IAsyncLifetime
         File.WriteAllText(Path.Combine(Root, "index.html"), "<!doctype html><html><head><link rel=\"stylesheet\" href=\"style.css\"></head><body><a href=\"sub/\">matrix site</a></body></html>\n");
         File.WriteAllText(Path.Combine(Root, "style.css"), "body { color: #333; }\n");
         File.WriteAllText(Path.Combine(Root, "sub", "index.html"), "<html><body>sub page</body></html>\n");
+        // Beyond the memory cache (sent with sendfile(2)) and within it but longer than what is copied behind
+        // the head (sent after the head): the two ways a file body leaves apart from its head.
+        Large = RandomBytes(3 << 20, seed: 1);
+        Medium = RandomBytes(200_000, seed: 2);
+        File.WriteAllBytes(Path.Combine(Root, "large.bin"), Large);
+        File.WriteAllBytes(Path.Combine(Root, "medium.bin"), Medium);
         File.WriteAllText(Path.Combine(_directory, "secret.txt"), Secret + "\n");
         File.CreateSymbolicLink(Path.Combine(Root, "escape.txt"), Path.Combine(_directory, "secret.txt"));
         Directory.CreateSymbolicLink(Path.Combine(Root, "up"), _directory);
@@ -26,6 +32,12 @@ public sealed class MatrixServers : IAsyncLifetime
 
     /// <summary>Text that only the file outside the root contains.</summary>
     public string Secret { get; } = "SECRET-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The contents of /large.bin (3 MiB: beyond the memory cache).</summary>
+    public byte[] Large { get; }
+
+    /// <summary>The contents of /medium.bin (200,000 bytes: cached, sent after the head).</summary>
+    public byte[] Medium { get; }
 
     /// <summary>The document root.</summary>
     public string Root { get; }
@@ -49,6 +61,13 @@ public sealed class MatrixServers : IAsyncLifetime
         => SkeinProcess.StartServeAsync(["-m", ServerHost.ModelName(model), "-p", "0", "-f", Root, .. extra]);
 
     public Task InitializeAsync() => Task.CompletedTask;
+
+    private static byte[] RandomBytes(int count, int seed)
+    {
+        var bytes = new byte[count];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
 
     public async Task DisposeAsync()
     {
