@@ -1,6 +1,7 @@
 // The socket calls .NET does not expose or that the event loops make themselves: socketpair(2), sendmsg(2)
 // and recvmsg(2) with SCM_RIGHTS ancillary data for the process models' channels (unix(7), cmsg(3)); recv(2),
-// send(2), accept4(2) and shutdown(2) on non-blocking sockets for the event loops; the struct layouts they
+// send(2), accept4(2) and shutdown(2) on non-blocking sockets for the event loops; poll(2) to tell a connection
+// its client reset from one still wanted (the process model's master); the struct layouts they
 // take (64-bit Linux ABI). From <sys/socket.h>, <netinet/in.h> and <sys/uio.h>. Interop only: UnixFdChannel
 // builds the messages, the event-loop transport and Listener decide when to call.
 using System.Net;
@@ -8,7 +9,7 @@ using System.Runtime.InteropServices;
 
 namespace Skein.Server.Interop;
 
-/// <summary>socketpair, sendmsg, recvmsg, recv, send, accept4, shutdown and their structs.</summary>
+/// <summary>socketpair, sendmsg, recvmsg, recv, send, accept4, shutdown, poll and their structs.</summary>
 internal static unsafe partial class UnixSockets
 {
     public const int AF_UNIX = 1;
@@ -29,6 +30,8 @@ internal static unsafe partial class UnixSockets
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
+    public const short POLLERR = 0x8;
+    public const short POLLHUP = 0x10;
 
     /// <summary>sizeof(struct sockaddr_in6), the larger of the two addresses accept4 may return.</summary>
     public const int SockAddrBytes = 28;
@@ -108,6 +111,46 @@ internal static unsafe partial class UnixSockets
     /// the handle is referenced for the call, so its number cannot be reused under it.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(SafeHandle sockfd, int how);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    /// <summary><c>int poll(struct pollfd *fds, nfds_t nfds, int timeout)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    /// <summary>True when the connection on <paramref name="socket"/> is over for good: its client reset it
+    /// (POLLERR) or both directions are shut (POLLHUP), as poll(2) reports without waiting. A client that only
+    /// half-closed after sending its request (POLLRDHUP) is not over: it still reads its answer. Unlike reading
+    /// SO_ERROR, this leaves the socket's pending error in place, so asking twice gives the same answer.</summary>
+    public static bool IsOver(SafeHandle socket)
+    {
+        var added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            // POLLERR and POLLHUP are reported whatever is asked for; events 0 asks for nothing else.
+            var probe = new PollFd { Fd = (int)socket.DangerousGetHandle() };
+            return Poll(&probe, 1, 0) > 0 && (probe.Revents & (POLLERR | POLLHUP)) != 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true; // closed meanwhile: nobody serves it
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
 
     /// <summary>The address in a struct sockaddr_in or sockaddr_in6 (family in host order, port in network
     /// order, then the address) as accept4 or getpeername fill it; null for another family.</summary>

@@ -2,7 +2,7 @@
 // master does (Run: accept, hand over) and what each process runs (Work: serve that one connection); the
 // process mechanics are in Processes/.
 
-using System.Net.Sockets;
+using Skein.Server.Interop;
 using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
@@ -60,6 +60,11 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
     // before taking it is replaced by another request. Never throws: it may run on a process's ready event.
     private void HandOver(SpareWorkers processes, Connection connection)
     {
+        if (!IsOpen(connection))
+        {
+            connection.Socket.Dispose(); // its client reset it while it waited in the listen backlog
+            return;
+        }
         var taken = processes.TryTake(connection.Id, () => IsOpen(connection));
         if (taken is null)
         {
@@ -98,17 +103,7 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
         HandOver(processes, connection); // that process died after it was ready: ask for another
     }
 
-    // A client that reset its connection (SO_ERROR is set: ECONNRESET) needs no process. A client that only
+    // A client that reset its connection (poll: POLLERR, POLLHUP) needs no process. A client that only
     // half-closed after sending its request still gets its answer.
-    private static bool IsOpen(Connection connection)
-    {
-        try
-        {
-            return connection.Socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is 0;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
+    private static bool IsOpen(Connection connection) => !UnixSockets.IsOver(connection.Socket.SafeHandle);
 }

@@ -1,7 +1,9 @@
 // A supply of one-use worker processes (the process-per-connection model): a few spare processes started
 // ahead of need, a bounded queue of requests waiting for one, and a bound on how many start at once, so a
-// burst of clients meets a queue and then a refusal, never an unbounded fork storm. It does not accept or
-// hand sockets over (the model does) and knows nothing of HTTP.
+// burst of clients meets a queue and then a refusal, never an unbounded fork storm. Processes are started by
+// a thread of its own, never by the caller (the master's accept thread), and a start that is no longer
+// wanted (its request was dropped) is cancelled. It does not accept or hand sockets over (the model does)
+// and knows nothing of HTTP.
 
 using Microsoft.Extensions.Logging;
 
@@ -12,16 +14,21 @@ namespace Skein.Server.Processes;
 /// oldest), or queues the request until a process is ready (first come, first served), or refuses it when
 /// <c>queueCapacity</c> requests already wait. Processes are started to keep <c>spares</c> ready plus one per
 /// waiting request, never more than <c>maxStarting</c> at a time: starting a process is CPU work, and more
-/// of them at once than that only makes every one of them (and the processes serving clients) slower.
+/// of them at once than that only makes every one of them (and the processes serving clients) slower. For
+/// the same reason, requests whose job is no longer wanted are dropped from the queue whenever the supply
+/// is topped up, and processes still starting beyond what is then wanted are killed, the newest first.
 /// </summary>
 public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStarting, int queueCapacity, Action<WorkerProcess> onStarted, ILogger log)
 {
     private readonly Lock _gate = new();
     private readonly Queue<WorkerProcess> _ready = new();
     private readonly Queue<Request> _waiting = new();
-    private readonly HashSet<WorkerProcess> _starting = [];
+    private readonly List<WorkerProcess> _starting = []; // oldest first
+    private readonly HashSet<WorkerProcess> _cancelled = [];
     private readonly Dictionary<WorkerProcess, long> _busy = [];
     private readonly List<Task> _watchers = [];
+    private readonly object _topUp = new(); // the spawner thread waits on it (Monitor) until asked to top up
+    private bool _topUpAsked;
     private bool _stopping;
     private int _failedStarts;
 
@@ -61,8 +68,13 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
         }
     }
 
-    /// <summary>Starts the spares (at most <c>maxStarting</c> at once; the rest as those become ready).</summary>
-    public void Start() => TopUp();
+    /// <summary>Starts the spawner thread, which starts the spares (at most <c>maxStarting</c> at once; the
+    /// rest as those become ready) and from then on whatever is missing.</summary>
+    public void Start()
+    {
+        new Thread(Spawn) { IsBackground = true, Name = "spawner" }.Start();
+        TopUp();
+    }
 
     /// <summary>
     /// A process for job <paramref name="jobId"/>: completed at once with a ready spare, or later with the
@@ -119,6 +131,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
             _waiting.Clear();
             watchers = [.. _watchers];
         }
+        TopUp(); // wakes the spawner, which sees the supply stopping and ends
         foreach (var request in dropped)
         {
             request.Process.TrySetResult(null);
@@ -146,16 +159,53 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
         return null;
     }
 
-    // Starts what is missing: a process per waiting request plus the spares, minus those ready or starting,
-    // within maxStarting. After MaxFailedStarts processes in a row die before becoming ready (a broken
-    // program or configuration), only waiting requests start more, so a crash loop does not run forever.
+    // Asks the spawner thread to start what is missing. Never starts a process on the calling thread: the
+    // master's accept thread calls this, and a process start (vfork, exec, a thread to read its channel)
+    // takes milliseconds, tens of them on a loaded machine, during which nothing would be accepted.
     private void TopUp()
     {
+        lock (_topUp)
+        {
+            _topUpAsked = true;
+            Monitor.Pulse(_topUp);
+        }
+    }
+
+    private void Spawn()
+    {
+        while (true)
+        {
+            lock (_topUp)
+            {
+                while (!_topUpAsked)
+                {
+                    Monitor.Wait(_topUp);
+                }
+                _topUpAsked = false;
+            }
+            lock (_gate)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+            }
+            StartMissing();
+        }
+    }
+
+    // Drops the waiting requests no longer wanted, cancels the starts beyond what is then wanted, and starts
+    // what is missing: a process per waiting request plus the spares, minus those ready or starting, within
+    // maxStarting. After MaxFailedStarts processes in a row die before becoming ready (a broken program or
+    // configuration), only waiting requests start more, so a crash loop does not run forever.
+    private void StartMissing()
+    {
+        DropUnwanted();
         while (true)
         {
             lock (_gate)
             {
-                var wanted = _waiting.Count + (_failedStarts >= Supervisor.MaxFailedStarts ? 0 : spares) - _ready.Count;
+                var wanted = Wanted();
                 if (_stopping || _starting.Count >= maxStarting || _starting.Count >= wanted)
                 {
                     return;
@@ -166,6 +216,52 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
                 FailWaiting();
                 return;
             }
+        }
+    }
+
+    // Under the lock: how many processes should be starting now.
+    private int Wanted() => _waiting.Count + (_failedStarts >= Supervisor.MaxFailedStarts ? 0 : spares) - _ready.Count;
+
+    // A storm of clients that connect and reset (or give up) before their turn leaves requests nobody wants
+    // and processes starting for them, which would take the CPU from the process a live client waits for:
+    // those requests are dropped, and the starts beyond what is left are killed, the newest (least advanced) first.
+    private void DropUnwanted()
+    {
+        Request[] waiting;
+        lock (_gate)
+        {
+            waiting = [.. _waiting];
+        }
+        // Asked outside the lock: each answer is a syscall, and the queue may hold hundreds.
+        var unwanted = waiting.Where(request => !request.StillWanted()).ToHashSet();
+        var cancelled = new List<WorkerProcess>();
+        lock (_gate)
+        {
+            if (unwanted.Count > 0)
+            {
+                var kept = _waiting.Where(request => !unwanted.Contains(request)).ToArray();
+                _waiting.Clear();
+                foreach (var request in kept)
+                {
+                    _waiting.Enqueue(request);
+                }
+            }
+            for (var surplus = _starting.Count - Math.Max(Wanted(), 0); surplus > 0; surplus--)
+            {
+                var newest = _starting[^1];
+                _starting.RemoveAt(_starting.Count - 1);
+                _cancelled.Add(newest);
+                cancelled.Add(newest);
+            }
+        }
+        foreach (var request in unwanted)
+        {
+            request.Process.TrySetResult(null);
+        }
+        foreach (var worker in cancelled)
+        {
+            ProcessLog.StartCancelled(log, worker.Pid);
+            worker.Kill();
         }
     }
 
@@ -224,10 +320,14 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
         Request? served = null;
         WorkerProcess? surplus = null;
         var abandoned = new List<Request>();
+        bool cancelled;
         lock (_gate)
         {
             _starting.Remove(worker);
-            if (ready && !_stopping)
+            // A cancelled start was killed as no longer wanted: neither a spare nor a failure, even if it
+            // reported ready before the kill took effect.
+            cancelled = _cancelled.Contains(worker);
+            if (ready && !_stopping && !cancelled)
             {
                 _failedStarts = 0;
                 // First come, first served; a request whose job is no longer wanted is dropped, not served.
@@ -252,7 +352,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
                     surplus = worker; // started for a request that left meanwhile: the spares are full
                 }
             }
-            else if (!ready)
+            else if (!ready && !cancelled)
             {
                 _failedStarts++;
             }
@@ -271,6 +371,7 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
         bool stopping;
         lock (_gate)
         {
+            _cancelled.Remove(worker);
             wasBusy = _busy.Remove(worker, out jobId);
             stopping = _stopping;
             if (!wasBusy && _ready.Contains(worker))
@@ -284,7 +385,11 @@ public sealed class SpareWorkers(WorkerLaunch launch, int spares, int maxStartin
             }
         }
         var exit = worker.DescribeExit();
-        if (!wasBusy && !stopping && worker != surplus)
+        if (cancelled)
+        {
+            ProcessLog.ConnectionProcessExited(log, worker.Pid, exit);
+        }
+        else if (!wasBusy && !stopping && worker != surplus)
         {
             ProcessLog.SpareDied(log, worker.Pid, exit);
             TopUp();
