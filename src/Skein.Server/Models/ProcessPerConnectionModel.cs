@@ -23,8 +23,9 @@ public sealed class ProcessPerConnectionModel(ServerContext server, WorkerLaunch
     /// <summary>The master: keeps <c>-w</c> spare processes; accepts (admission and 503 at
     /// <c>--max-connections</c> as in every model) and hands each connection to a process of its own: a ready
     /// spare at once, else the next process to become ready. At most <c>--max-starting</c> processes start at
-    /// once; connections waiting for one queue up to <c>--queue</c>, and beyond that get a quick 503. A queued
-    /// connection whose client has gone (reset) by its turn is dropped, not given a process.</summary>
+    /// once; connections waiting for one queue up to <c>--queue</c>, and beyond that get a quick 503. A
+    /// connection whose client has reset it, when accepted or while it waits, is closed, not given a process,
+    /// and the starts no longer wanted are cancelled (SpareWorkers).</summary>
     public void Run(Listener listener, CancellationToken stopping)
     {
         var options = server.Options;
