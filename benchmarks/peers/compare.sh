@@ -5,7 +5,8 @@
 #   - starts every server itself (nginx from nginx.conf.template beside this file) and stops each by its PID;
 #   - before measuring, checks that every server answers each measured path with the expected status and
 #     length: a peer serving a 403 page is not measured;
-#   - interleaves the servers round by round (the order rotates) and reports medians;
+#   - interleaves the servers round by round (the order rotates; each run starts once the server measured before
+#     it has gone quiet) and reports medians;
 #   - reads each server's CPU time (user + system, from /proc, its whole process tree) before and after every
 #     run and reports CPU per request next to the reference peer's;
 #   - refuses a run with any error (wrk's "Non-2xx or 3xx responses" or socket errors; failed comet waiters):
@@ -195,6 +196,18 @@ wrk_run() { # workload name pid port path connections header
     }' "$out" >> "$work/results"
 }
 
+# Waits (3 s at most) until the server just measured has used no CPU for 0.3 s. What a server still does after
+# its run (a runtime's background compilation and GC, thread-pool threads spinning down) would otherwise run
+# during the next server's run: in the rotation below nginx always ran just before Kestrel, the Skein servers
+# often just after it.
+settle() { # pid
+  local before after
+  for _ in $(seq 10); do
+    before=$(cpu_ticks "$1"); sleep 0.3; after=$(cpu_ticks "$1")
+    [ "$after" = "$before" ] && return 0
+  done
+}
+
 median() { sort -g | awk '{a[NR] = $1} END {if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 # Prints one workload's table from the results: medians per server, ratios to the reference server.
@@ -262,6 +275,7 @@ measure_rounds() { # workload path conns header status length servers-file
       IFS='|' read -r name kind pid port <<< "$line"
       grep -q "^$workload|$name|.*wrong answer" "$work/results" && continue
       wrk_run "$workload" "$name" "$pid" "$port" "$path" "$conns" "$header"
+      settle "$pid"
     done
   done
 }
