@@ -161,12 +161,18 @@ public sealed class ServerContext : IDisposable
     }
 
     /// <summary>Registers a socket a master process handed over (hybrid) for this process's event loop: as a bare
-    /// descriptor, like one the loop accepted, made non-blocking by one fcntl(2), with its client's address from
-    /// one getpeername(2) (a .NET Socket around it would cost seven syscalls to learn what it is); answers 503
-    /// past the connection limit, and closes it, logged, if fcntl fails.</summary>
-    public unsafe Connection? AdmitHandedOut(SafeFileHandle descriptor)
+    /// descriptor, like one the loop accepted (a .NET Socket around it would cost seven syscalls to learn what it
+    /// is). The master accepted it non-blocking and sent its client's address along (<paramref name="peer"/>, a
+    /// struct sockaddr), so no syscall is made for it here; without an address, one fcntl(2) makes it non-blocking
+    /// and one getpeername(2) asks the address. Answers 503 past the connection limit, and closes it, logged, if
+    /// fcntl fails.</summary>
+    public unsafe Connection? AdmitHandedOut(SafeFileHandle descriptor, ReadOnlySpan<byte> peer = default)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
+        if (!peer.IsEmpty)
+        {
+            return Admit(descriptor, UnixSockets.ToEndPoint(peer));
+        }
         if (Fcntl.Call((int)descriptor.DangerousGetHandle(), Fcntl.F_SETFL, Fcntl.O_NONBLOCK) < 0)
         {
             ServerLog.ConnectionFailed(Log, Errno.LastError("fcntl"));
@@ -175,10 +181,10 @@ public sealed class ServerContext : IDisposable
         }
         var address = stackalloc byte[UnixSockets.SockAddrBytes];
         var length = (uint)UnixSockets.SockAddrBytes;
-        var peer = UnixSockets.GetPeerName((int)descriptor.DangerousGetHandle(), address, &length) == 0
+        var asked = UnixSockets.GetPeerName((int)descriptor.DangerousGetHandle(), address, &length) == 0
             ? UnixSockets.ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)))
             : null; // the client is gone already (ENOTCONN): its first read says so
-        return Admit(descriptor, peer);
+        return Admit(descriptor, asked);
     }
 
     private string RefusalReason() => Connections.IsOutOfDescriptors

@@ -221,34 +221,96 @@ public sealed class Listener : IDisposable
             {
                 break;
             }
-            catch (SocketException e) when (_stopped || e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument or SocketError.Shutdown)
+            catch (SocketException e) when (!KeepAccepting(e.SocketErrorCode, ref backoff, onOutOfDescriptors))
             {
                 break;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
-            {
-                // The client gave up between its SYN and our accept: nothing to do, accept the next one.
-            }
-            catch (SocketException e)
-            {
-                if (e.SocketErrorCode == SocketError.TooManyOpenSockets)
-                {
-                    onOutOfDescriptors?.Invoke();
-                }
-                backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                if (_failures++ == 0)
-                {
-                    _failingSince = Environment.TickCount64;
-                    if (_log is not null)
-                    {
-                        ServerLog.AcceptFailed(_log, e.SocketErrorCode, FirstBackoff.TotalMilliseconds, MaxBackoff.TotalMilliseconds);
-                    }
-                }
-                _stoppedEvent.Wait(backoff); // sleep, but wake at once when stopped
             }
         }
         socket = null!;
         return false;
+    }
+
+    /// <summary>
+    /// As <see cref="TryAccept"/>, for a master that passes the connection on to another process (hybrid): one
+    /// accept4(2) that blocks, whose new socket is non-blocking and close-on-exec from the call itself (the
+    /// worker's event loop needs no fcntl), with its client's address (a struct sockaddr) written into
+    /// <paramref name="address"/> (at least <see cref="UnixSockets.SockAddrBytes"/>) and its length in
+    /// <paramref name="addressLength"/> (the worker needs no getpeername). The descriptor is closed with
+    /// close(2) when disposed.
+    /// </summary>
+    public unsafe bool TryAcceptDescriptor(Span<byte> address, out int addressLength, out SafeHandle descriptor, Action? onOutOfDescriptors = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(address.Length, UnixSockets.SockAddrBytes);
+        var backoff = TimeSpan.Zero;
+        var handle = Socket.SafeHandle;
+        while (!_stopped)
+        {
+            var added = false;
+            int fd;
+            var length = (uint)UnixSockets.SockAddrBytes;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                fixed (byte* into = address)
+                {
+                    fd = UnixSockets.Accept4((int)handle.DangerousGetHandle(), into, &length, UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                break; // stopped and closed
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+            if (fd >= 0)
+            {
+                EndBurst();
+                (addressLength, descriptor) = ((int)Math.Min(length, UnixSockets.SockAddrBytes), new SafeFileHandle(fd, ownsHandle: true));
+                return true;
+            }
+            var errno = Errno.Last;
+            if (errno != Errno.EINTR && !KeepAccepting(Errno.ToSocketError(errno), ref backoff, onOutOfDescriptors))
+            {
+                break;
+            }
+        }
+        (addressLength, descriptor) = (0, null!);
+        return false;
+    }
+
+    // After a failed accept: false once the listener is stopped; true to accept the next connection when the
+    // client gave up between its SYN and our accept; for other failures (out of file descriptors: EMFILE,
+    // ENFILE; out of memory: ENOBUFS) backs off 5 ms doubling to 1 s first, logging when such a burst begins.
+    private bool KeepAccepting(SocketError error, ref TimeSpan backoff, Action? onOutOfDescriptors)
+    {
+        if (_stopped || error is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument or SocketError.Shutdown)
+        {
+            return false;
+        }
+        if (error is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        {
+            return true; // nothing to do: accept the next one
+        }
+        if (error == SocketError.TooManyOpenSockets)
+        {
+            onOutOfDescriptors?.Invoke();
+        }
+        backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        if (_failures++ == 0)
+        {
+            _failingSince = Environment.TickCount64;
+            if (_log is not null)
+            {
+                ServerLog.AcceptFailed(_log, error, FirstBackoff.TotalMilliseconds, MaxBackoff.TotalMilliseconds);
+            }
+        }
+        _stoppedEvent.Wait(backoff); // sleep, but wake at once when stopped
+        return true;
     }
 
     /// <summary>

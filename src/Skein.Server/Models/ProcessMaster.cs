@@ -6,6 +6,7 @@
 
 using System.ComponentModel;
 using System.Diagnostics;
+using Skein.Server.Interop;
 using Skein.Server.Lifecycle;
 using Skein.Server.Observability;
 using Skein.Server.Processes;
@@ -54,22 +55,36 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     {
         ArgumentNullException.ThrowIfNull(listener);
         Begin(_ => { }, stopping);
-        for (var worker = Next(out var generation); worker is not null && server.TryAccept(listener, out var connection); worker = Next(out generation))
+        // accept4 makes each socket non-blocking and writes its client's address here; the address travels with
+        // the socket, so the worker's loop takes it as it is, without a syscall (ServerContext.AdmitHandedOut).
+        var address = new byte[UnixSockets.SockAddrBytes];
+        var onOutOfDescriptors = () => server.Descriptors.OnExhausted(server.Connections.Count);
+        for (var worker = Next(out var generation);
+             worker is not null && listener.TryAcceptDescriptor(address, out var length, out var descriptor, onOutOfDescriptors);
+             worker = Next(out generation))
         {
-            // The master's registry only admits (503 when full); the worker's own registry takes it from here.
-            server.Connections.Unregister(connection);
-            using var socket = connection.Socket; // the master's copy is closed once the worker holds its own
-            while (worker is not null)
+            using (descriptor) // the master's copy is closed once the worker holds its own
             {
-                lock (_switch)
+                var peer = address.AsMemory(0, length);
+                if (server.Admit(descriptor, UnixSockets.ToEndPoint(peer.Span)) is not { } connection)
                 {
-                    if (generation == _current && worker.TrySend(new WorkerMessage(WorkerMessageKind.Serve, connection.Id), socket.SafeHandle))
-                    {
-                        break;
-                    }
+                    continue; // refused with 503 (connection limit)
                 }
-                // That worker died since it was chosen, or its generation was replaced: the next one takes it.
-                worker = Next(out generation);
+                // The master's registry only admits (503 when full); the worker's own registry takes it from here.
+                server.Connections.Unregister(connection);
+                var serve = new WorkerMessage(WorkerMessageKind.Serve, connection.Id, peer);
+                while (worker is not null)
+                {
+                    lock (_switch)
+                    {
+                        if (generation == _current && worker.TrySend(serve, descriptor))
+                        {
+                            break;
+                        }
+                    }
+                    // That worker died since it was chosen, or its generation was replaced: the next one takes it.
+                    worker = Next(out generation);
+                }
             }
         }
     }

@@ -122,8 +122,8 @@ public sealed class ProcessWorker
     }
 
     /// <summary>hybrid: report ready, then serve on <paramref name="loops"/> every connection the master
-    /// hands over, until it says Stop (graceful shutdown) or is gone. The channel is this worker's listener.
-    /// Returns the exit code.</summary>
+    /// hands over, until it says Stop (graceful shutdown) or is gone. The channel is this worker's listener,
+    /// and the first loop reads it (<see cref="HandOutReceiver"/>). Returns the exit code.</summary>
     public int ServeHandedOut(EventLoopGroup loops)
     {
         ArgumentNullException.ThrowIfNull(loops);
@@ -133,31 +133,11 @@ public sealed class ProcessWorker
         }
         ReportReady();
         using var exiting = new ExitSignal();
-        var stopped = false;
-        while (_channel.TryReceive(out var message, out var fd))
+        using var receiver = new HandOutReceiver(Server, _channel, loops);
+        receiver.Start();
+        if (receiver.WaitForEnd())
         {
-            if (message.Kind == WorkerMessageKind.Serve && fd is not null)
-            {
-                if (Server.AdmitHandedOut(fd) is { } connection)
-                {
-                    loops.Next().Spawn(() => Server.ServeAsync(connection));
-                }
-                continue;
-            }
-            fd?.Dispose();
-            if (message.Kind == WorkerMessageKind.ReopenLogs)
-            {
-                ReopenLogs(Server);
-            }
-            else if (message.Kind == WorkerMessageKind.Stop)
-            {
-                ProcessLog.StopRequested(Server.Log, Environment.ProcessId, "the master asked");
-                stopped = true;
-                break;
-            }
-        }
-        if (stopped)
-        {
+            ProcessLog.StopRequested(Server.Log, Environment.ProcessId, "the master asked");
             Server.Shutdown.RequestStop("the master asked");
         }
         else
@@ -172,7 +152,7 @@ public sealed class ProcessWorker
 
     // SIGUSR1 in the master, relayed over the channel: a file that cannot be opened leaves the lines going to
     // the old one, and says so.
-    private static void ReopenLogs(ServerContext server)
+    internal static void ReopenLogs(ServerContext server)
     {
         try
         {

@@ -52,6 +52,9 @@ internal static partial class ProcessLog
     [LoggerMessage(EventId = 3016, Level = LogLevel.Debug, Message = "worker {Pid} is no longer wanted (the connections it was started for are gone); killing it before it is ready")]
     public static partial void StartCancelled(ILogger log, int pid);
 
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "worker {Pid}: the channel to the master failed ({Reason}); stopping as if the master were gone")]
+    public static partial void ChannelFailed(ILogger log, int pid, string reason);
+
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "waiting up to {TimeoutSeconds:F0} s for {Count} worker processes to finish")]
     public static partial void WaitingForWorkers(ILogger log, int count, double timeoutSeconds);
 

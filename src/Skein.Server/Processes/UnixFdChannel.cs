@@ -115,7 +115,18 @@ public sealed class UnixFdChannel : IDisposable
     /// descriptor: a socket becomes one with <see cref="ToSocket"/>.</summary>
     /// <exception cref="IOException">The receive failed.</exception>
     /// <exception cref="InvalidDataException">The message or its descriptors did not fit.</exception>
-    public unsafe int Receive(Span<byte> buffer, out SafeFileHandle? fd)
+    public int Receive(Span<byte> buffer, out SafeFileHandle? fd) => ReceiveWith(buffer, 0, out fd);
+
+    /// <summary>As <see cref="Receive"/>, without waiting: -1 when no message
+    /// is waiting (for an event loop that watches <see cref="Handle"/>).</summary>
+    /// <exception cref="IOException">The receive failed.</exception>
+    /// <exception cref="InvalidDataException">The message or its descriptors did not fit.</exception>
+    public int ReceiveNow(Span<byte> buffer, out SafeFileHandle? fd) => ReceiveWith(buffer, MSG_DONTWAIT, out fd);
+
+    /// <summary>The descriptor of this end, for an epoll set; this object still owns it.</summary>
+    public SafeHandle Handle => _handle;
+
+    private unsafe int ReceiveWith(Span<byte> buffer, int flags, out SafeFileHandle? fd)
     {
         fd = null;
         bool addedSelf = false;
@@ -129,12 +140,12 @@ public sealed class UnixFdChannel : IDisposable
                 var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
                 var header = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = CmsgSpaceOneFd };
                 nint received;
-                while ((received = RecvMsg(Fd, &header, MSG_CMSG_CLOEXEC)) < 0 && Errno.Last == Errno.EINTR)
+                while ((received = RecvMsg(Fd, &header, MSG_CMSG_CLOEXEC | flags)) < 0 && Errno.Last == Errno.EINTR)
                 {
                 }
                 if (received < 0)
                 {
-                    throw Errno.LastError("recvmsg");
+                    return Errno.Last == Errno.EAGAIN && (flags & MSG_DONTWAIT) != 0 ? -1 : throw Errno.LastError("recvmsg");
                 }
                 var cmsg = (CmsgHdr*)control;
                 if (header.ControlLen >= CmsgLenOneFd && cmsg->Level == SOL_SOCKET && cmsg->Type == SCM_RIGHTS)

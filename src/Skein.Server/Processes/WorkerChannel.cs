@@ -12,6 +12,9 @@ namespace Skein.Server.Processes;
 /// <summary>One end of a master↔worker channel, speaking <see cref="WorkerMessage"/>s.</summary>
 public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
 {
+    /// <summary>The largest message after Start: a kind, a number and a socket address (sockaddr_in6), rounded up.</summary>
+    public const int SmallMessageBytes = 64;
+
     private readonly Lock _sendLock = new();
 
     /// <summary>The underlying descriptor channel.</summary>
@@ -97,6 +100,38 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         {
             return false; // ECONNRESET, or this end closed: the same as end-of-file for us.
         }
+    }
+
+    /// <summary>Receives a message already waiting, without blocking: true with it; false when none is waiting,
+    /// or, with <paramref name="closed"/>, at end-of-file. Only for the small messages that follow Start (a
+    /// fixed buffer, no peek for the size first: one recvmsg per message): a larger one throws.</summary>
+    /// <exception cref="InvalidDataException">The peer sent something that is not a small message.</exception>
+    public bool TryReceiveNow(out WorkerMessage message, out SafeFileHandle? fd, out bool closed)
+    {
+        message = default;
+        fd = null;
+        Span<byte> buffer = stackalloc byte[SmallMessageBytes];
+        int length;
+        try
+        {
+            length = Channel.ReceiveNow(buffer, out fd);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            length = 0; // ECONNRESET, or this end closed: the same as end-of-file for us.
+        }
+        closed = length == 0;
+        if (length <= 0)
+        {
+            return false;
+        }
+        if (!WorkerMessage.TryDecode(buffer[..length], out message))
+        {
+            fd?.Dispose();
+            fd = null;
+            throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
+        }
+        return true;
     }
 
     /// <summary>True when a message (or the master's end-of-file) is already waiting.</summary>

@@ -16,8 +16,10 @@ public enum WorkerMessageKind : byte
     /// (process-pool and hybrid). Sent once, when the worker takes a slot.</summary>
     Listen = 2,
 
-    /// <summary>Master → worker, with one accepted socket attached: serve this connection, then exit
-    /// (process per connection). <see cref="WorkerMessage.Value"/> is the master's connection id.</summary>
+    /// <summary>Master → worker, with one accepted socket attached: serve this connection (process per
+    /// connection: then exit). <see cref="WorkerMessage.Value"/> is the master's connection id; hybrid's master
+    /// adds its client's address as the payload (a struct sockaddr, as accept4 wrote it) and has made the
+    /// socket non-blocking.</summary>
     Serve = 3,
 
     /// <summary>Master → worker: shut down gracefully (stop accepting, finish in-flight requests, exit 0).</summary>
@@ -33,7 +35,7 @@ public enum WorkerMessageKind : byte
 }
 
 /// <summary>One message on a worker's channel: a kind, one number (a pid, a connection id, a slot) and,
-/// for <see cref="WorkerMessageKind.Start"/>, a payload.</summary>
+/// for <see cref="WorkerMessageKind.Start"/> and hybrid's <see cref="WorkerMessageKind.Serve"/>, a payload.</summary>
 public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value = 0, ReadOnlyMemory<byte> Payload = default)
 {
     /// <summary>Encoded size without payload: one byte of kind, eight bytes of value (little-endian).</summary>

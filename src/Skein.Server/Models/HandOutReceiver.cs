@@ -1,0 +1,106 @@
+// The hybrid worker's end of the hand-out: the master's channel sits in the first event loop's epoll set, and
+// that loop receives each message itself and starts serving a handed-over connection at once (nginx's workers
+// read their channel in their own event cycle, ngx_channel_handler). No thread of the worker waits on the
+// channel, so a connection costs no wake-up of a second thread and no hop to the loop's queue. It does not
+// decide how a connection is served (ServerContext does) nor what happens when the hand-out ends (ProcessWorker).
+
+using Microsoft.Win32.SafeHandles;
+using Skein.Server.Processes;
+using Skein.Server.Threading;
+
+namespace Skein.Server.Models;
+
+/// <summary>Receives the master's messages on <paramref name="loops"/>' first loop until Stop or end-of-file:
+/// each Serve's socket is admitted and served on the group's next loop, in the order the master sent them.</summary>
+internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channel, EventLoopGroup loops) : IReadinessHandler, IDisposable
+{
+    private readonly EventLoop _loop = loops.Loops[0];
+    private readonly ManualResetEventSlim _ended = new();
+    private int _registration = -1;
+    private bool _stopped;
+
+    /// <summary>Puts the channel in the first loop's epoll set; returns at once.</summary>
+    public void Start() => _loop.Post(static state => ((HandOutReceiver)state!).Register(), this);
+
+    /// <summary>Blocks until the hand-out ends: true when the master said Stop (every Serve it sent before
+    /// was taken), false when the master is gone (end-of-file) or the channel failed.</summary>
+    public bool WaitForEnd()
+    {
+        _ended.Wait();
+        return _stopped;
+    }
+
+    /// <summary>One message per report: the set is level-triggered, so another one waiting is reported on the
+    /// loop's next turn, between its connections' events, and no receive is spent learning that none is left.</summary>
+    public void OnReady(Readiness events)
+    {
+        if (_registration < 0)
+        {
+            return;
+        }
+        WorkerMessage message;
+        SafeFileHandle? fd;
+        bool closed;
+        try
+        {
+            if (!channel.TryReceiveNow(out message, out fd, out closed))
+            {
+                if (closed)
+                {
+                    End(stopped: false);
+                }
+                return;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            ProcessLog.ChannelFailed(server.Log, Environment.ProcessId, e.Message);
+            End(stopped: false); // a channel that carries garbage is as good as gone
+            return;
+        }
+        if (message.Kind == WorkerMessageKind.Serve && fd is not null)
+        {
+            if (server.AdmitHandedOut(fd, message.Payload.Span) is { } connection)
+            {
+                loops.Next().Spawn(() => server.ServeAsync(connection));
+            }
+            return;
+        }
+        fd?.Dispose();
+        if (message.Kind == WorkerMessageKind.ReopenLogs)
+        {
+            ProcessWorker.ReopenLogs(server);
+        }
+        else if (message.Kind == WorkerMessageKind.Stop)
+        {
+            End(stopped: true); // nothing after Stop is read: the master sends nothing after it
+        }
+    }
+
+    /// <summary>Releases the end signal (after <see cref="WaitForEnd"/> returned).</summary>
+    public void Dispose() => _ended.Dispose();
+
+    private void Register()
+    {
+        try
+        {
+            _registration = _loop.Register(channel.Channel.Handle, Interest.Read, this);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            ProcessLog.ChannelFailed(server.Log, Environment.ProcessId, e.Message);
+            End(stopped: false);
+        }
+    }
+
+    private void End(bool stopped)
+    {
+        if (_registration >= 0)
+        {
+            _loop.Unregister(_registration, channel.Channel.Handle, closing: false);
+            _registration = -1;
+        }
+        _stopped = stopped;
+        _ended.Set();
+    }
+}
