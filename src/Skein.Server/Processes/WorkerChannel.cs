@@ -88,12 +88,7 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
             {
                 return false;
             }
-            if (!WorkerMessage.TryDecode(buffer[..length], out message))
-            {
-                fd?.Dispose();
-                fd = null;
-                throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
-            }
+            message = Decode(buffer[..length], ref fd);
             return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -125,13 +120,20 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         {
             return false;
         }
-        if (!WorkerMessage.TryDecode(buffer[..length], out message))
-        {
-            fd?.Dispose();
-            fd = null;
-            throw new InvalidDataException($"Not a worker message: {length} bytes, kind {buffer[0]}.");
-        }
+        message = Decode(buffer[..length], ref fd);
         return true;
+    }
+
+    // A received message, or (closing the descriptor that came with it) InvalidDataException if it is none.
+    private static WorkerMessage Decode(ReadOnlySpan<byte> received, ref SafeFileHandle? fd)
+    {
+        if (WorkerMessage.TryDecode(received, out var message))
+        {
+            return message;
+        }
+        fd?.Dispose();
+        fd = null;
+        throw new InvalidDataException($"Not a worker message: {received.Length} bytes, kind {received[0]}.");
     }
 
     /// <summary>True when a message (or the master's end-of-file) is already waiting.</summary>
