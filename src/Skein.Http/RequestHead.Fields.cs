@@ -8,6 +8,12 @@ namespace Skein.Http;
 
 public sealed partial class RequestHead : IDisposable
 {
+    // The stored head starts at 256 bytes and doubles (a pooled buffer, kept across the connection's requests):
+    // a load tool's or a long-poll client's head (40-100 bytes) fits, a browser's (400-700) grows twice, once
+    // per connection. The buffer lives as long as the connection, so its first size is what each of ten
+    // thousand parked long-polls holds (1,024 bytes before: docs/performance.md, memory per waiter).
+    private const int InitialBytes = 256;
+
     private byte[] _bytes = [];
     private int _length;
     private Range _target;
@@ -162,7 +168,7 @@ public sealed partial class RequestHead : IDisposable
         {
             return;
         }
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, Math.Max(1024, _bytes.Length * 2)));
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, Math.Max(InitialBytes, _bytes.Length * 2)));
         _bytes.AsSpan(0, _length).CopyTo(larger);
         if (_bytes.Length > 0)
         {
