@@ -31,12 +31,10 @@ public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler file
         return ValueTask.FromResult(response);
     }
 
-    /// <summary><c>/wait</c>: held until the next <c>/notify</c>; the body is the number that notify released.</summary>
-    public async ValueTask<HttpResponse> WaitAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var released = await Waiters.WaitAsync(cancellationToken);
-        return Number(released);
-    }
+    /// <summary><c>/wait</c>: held until the next <c>/notify</c>; the body is the number that notify released.
+    /// While held, the request is one small waiter object in <see cref="Waiters"/> (no async method waits here).</summary>
+    public ValueTask<HttpResponse> WaitAsync(HttpRequest request, CancellationToken cancellationToken)
+        => Waiters.WaitAsync(static released => Number(released), cancellationToken);
 
     /// <summary><c>/notify</c>: releases every waiter; the body is how many.</summary>
     public ValueTask<HttpResponse> NotifyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -1,5 +1,9 @@
 // The long-poll registry behind /wait, /notify and /waiters: requests parked until the next notify.
-// Thread-safe (handlers run on many threads and loops at once); it knows nothing of HTTP.
+// Thread-safe (handlers run on many threads and loops at once); it knows nothing of HTTP. A parked request
+// is one small object here, which is also what its handler's ValueTask waits on: ten thousand of them are
+// ten thousand of these, not ten thousand parked async methods with their tasks.
+using System.Threading.Tasks.Sources;
+
 namespace Skein.App.Endpoints;
 
 /// <summary>
@@ -47,10 +51,16 @@ public sealed class WaiterRegistry
     /// <summary>Waits until the next <see cref="NotifyAll"/> and returns the number it released. Throws
     /// <see cref="OperationCanceledException"/> if <paramref name="cancellationToken"/> fires first (client
     /// gone, server stopping), after leaving the registry.</summary>
-    public Task<int> WaitAsync(CancellationToken cancellationToken)
+    public ValueTask<int> WaitAsync(CancellationToken cancellationToken) => WaitAsync(static released => released, cancellationToken);
+
+    /// <summary>Waits as <see cref="WaitAsync(CancellationToken)"/> does and completes with
+    /// <paramref name="answer"/>(the number released), computed when the waiter resumes: a handler can return
+    /// this ValueTask as its own, without an async method of its own waiting in between.</summary>
+    public ValueTask<TResult> WaitAsync<TResult>(Func<int, TResult> answer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(answer);
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(this);
+        var waiter = new Waiter<TResult>(this, answer);
         lock (_lock)
         {
             _waiters.Add(waiter);
@@ -58,7 +68,7 @@ public sealed class WaiterRegistry
         _backplane?.AddWaiting(1);
         // Registered after adding, so a token that is already cancelled runs the callback now and removes it.
         waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
-        return waiter.Completion.Task;
+        return waiter.Task;
     }
 
     /// <summary>Releases every current waiter; each one's wait returns the number released, which is also
@@ -88,13 +98,13 @@ public sealed class WaiterRegistry
             released = _waiters;
             _waiters = [];
         }
-        // Completed outside the lock; continuations run asynchronously (see Waiter), so a thousand waiters do
-        // not run on the notifier's stack.
+        // Completed outside the lock; continuations run asynchronously (posted to the event loop, or the thread
+        // pool, each waiter's wait came from), so ten thousand waiters do not run on the notifier's stack.
         _backplane?.AddWaiting(-released.Count);
         foreach (var waiter in released)
         {
             waiter.Registration.Dispose();
-            waiter.Completion.TrySetResult(count ?? released.Count);
+            waiter.Release(count ?? released.Count);
         }
         return released.Count;
     }
@@ -112,18 +122,67 @@ public sealed class WaiterRegistry
         }
     }
 
-    private sealed class Waiter(WaiterRegistry registry)
+    // One parked wait. Released or cancelled once, whichever comes first.
+    private abstract class Waiter(WaiterRegistry registry)
     {
-        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _finished;
 
         public CancellationTokenRegistration Registration { get; set; }
 
+        public void Release(int released)
+        {
+            if (Interlocked.Exchange(ref _finished, 1) == 0)
+            {
+                Complete(released, null);
+            }
+        }
+
         public void Cancel(CancellationToken token)
         {
-            // Remove first: if a notify already took this waiter, it was counted and its result stands
-            // (TrySetCanceled then does nothing).
+            // Remove first: if a notify already took this waiter, it was counted and its result stands.
             registry.Remove(this);
-            Completion.TrySetCanceled(token);
+            if (Interlocked.Exchange(ref _finished, 1) == 0)
+            {
+                Complete(0, new OperationCanceledException(token));
+            }
+        }
+
+        protected abstract void Complete(int released, Exception? error);
+    }
+
+    // The waiter as the source of its own ValueTask (ManualResetValueTaskSourceCore does the continuation's
+    // scheduling: to the captured synchronization context, such as an event loop, else the thread pool).
+    private sealed class Waiter<TResult> : Waiter, IValueTaskSource<TResult>
+    {
+        private readonly Func<int, TResult> _answer;
+        private ManualResetValueTaskSourceCore<int> _core;
+
+        public Waiter(WaiterRegistry registry, Func<int, TResult> answer)
+            : base(registry)
+        {
+            _answer = answer;
+            _core.RunContinuationsAsynchronously = true;
+        }
+
+        public ValueTask<TResult> Task => new(this, _core.Version);
+
+        public TResult GetResult(short token) => _answer(_core.GetResult(token));
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+            => _core.OnCompleted(continuation, state, token, flags);
+
+        protected override void Complete(int released, Exception? error)
+        {
+            if (error is null)
+            {
+                _core.SetResult(released);
+            }
+            else
+            {
+                _core.SetException(error);
+            }
         }
     }
 }

@@ -66,15 +66,15 @@ public sealed class ConnectionLoop : IDisposable
     /// disposes the transport and unregisters the connection. Never throws: failures are logged here. With a
     /// <paramref name="line"/> (a server with one serving thread), a response written while others wait closes the
     /// connection, and the line's rule is told what the connection waits for.</summary>
-    public static async ValueTask ServeAsync(ITransport transport, Connection connection, ServerContext server, WaitingLine? line = null)
+    public static ValueTask ServeAsync(ITransport transport, Connection connection, ServerContext server, WaitingLine? line = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(server);
-        using var scope = server.Options.Verbose ? server.Log.BeginScope(new ConnectionScope(connection.Id)) : null;
-        ServerLog.ConnectionOpened(server.Log, transport.RemoteEndPoint);
-        using var loop = new ConnectionLoop(transport, connection, server, line);
-        await loop.RunAsync();
+        var loop = new ConnectionLoop(transport, connection, server, line);
+        // Not an async method itself: every async level a parked connection waits in costs a state machine box,
+        // and on an event loop a continuation object and a delegate (docs/performance.md, memory per waiter).
+        return server.Options.Verbose ? loop.RunInScopeAsync() : loop.RunAsync();
     }
 
     /// <summary>Releases the protocol state (<see cref="ServeAsync"/> does it when the connection ends).</summary>
@@ -84,9 +84,18 @@ public sealed class ConnectionLoop : IDisposable
         _http.Dispose();
     }
 
+    // With --verbose, every line logged for the connection carries its id (a logging scope, which an async
+    // method of its own restores when the connection ends).
+    private async ValueTask RunInScopeAsync()
+    {
+        using var scope = _log.BeginScope(new ConnectionScope(_connection.Id));
+        await RunAsync();
+    }
+
     // The cycle, request after request. Each step returns false (or Drop) when the connection is over.
     private async ValueTask RunAsync()
     {
+        ServerLog.ConnectionOpened(_log, _transport.RemoteEndPoint);
         try
         {
             if (_options.ProxyProtocol && !await ReadProxyHeaderAsync())
@@ -135,6 +144,7 @@ public sealed class ConnectionLoop : IDisposable
         finally
         {
             _transport.Dispose();
+            Dispose();
             _server.Connections.Unregister(_connection);
             ServerLog.ConnectionClosed(_log, _requests);
         }
@@ -281,9 +291,15 @@ public sealed class ConnectionLoop : IDisposable
             ServerLog.RequestStarted(_log, request.MethodName, request.Target);
         }
         HttpResponse response;
+        var parked = Parked.No;
         try
         {
-            response = await HandleWatchingAsync(request);
+            var handling = _server.Handler.HandleAsync(request, _connection.Aborted);
+            if (!handling.IsCompleted)
+            {
+                parked = Park();
+            }
+            response = await handling;
         }
         catch (Exception) when (_body.Failure is not null)
         {
@@ -297,6 +313,10 @@ public sealed class ConnectionLoop : IDisposable
         {
             ServerLog.HandlerFailed(_log, request.MethodName, request.Target, e);
             response = HttpResponse.Text(500, "500 Internal Server Error\n");
+        }
+        finally
+        {
+            Unpark(parked);
         }
 
         var prefix = default(BodyPrefix);
@@ -320,33 +340,31 @@ public sealed class ConnectionLoop : IDisposable
         return new Exchange(request, response, prefix);
     }
 
-    // Runs the handler. One that does not finish at once is waiting for something (a long poll, a timer): the
-    // client is watched meanwhile, so that if it hangs up the handler's token fires (Connection.Abandon).
-    private async ValueTask<HttpResponse> HandleWatchingAsync(HttpRequest request)
+    // Who notices the client hanging up while a handler waits.
+    private enum Parked { No, WatchedByTransport, WatchedByWatcher, Unwatched }
+
+    // A handler that does not finish at once is waiting for something (a long poll, a timer). Meanwhile the
+    // connection holds no input buffer, and its client is watched: if it hangs up, the handler's token fires
+    // (Connection.Abandon). The event loop's transport notices a hang-up itself; a blocking one needs the
+    // process's watcher. Not an async step of its own: a parked connection waits in as few as possible.
+    private Parked Park()
     {
-        var handling = _server.Handler.HandleAsync(request, _connection.Aborted);
-        if (handling.IsCompleted)
+        _transport.ReleaseIdleBuffers();
+        return _transport.WatchHangUp(_connection) ? Parked.WatchedByTransport
+            : _server.Disconnects.Watch(_connection) ? Parked.WatchedByWatcher
+            : Parked.Unwatched;
+    }
+
+    private void Unpark(Parked parked)
+    {
+        switch (parked)
         {
-            return await handling;
-        }
-        _transport.ReleaseIdleBuffers(); // a handler that waits (a long poll) holds no input buffer meanwhile
-        // The event loop's transport notices a hang-up itself; a blocking one needs the process's watcher.
-        var byTransport = _transport.WatchHangUp(_connection);
-        var byWatcher = !byTransport && _server.Disconnects.Watch(_connection);
-        try
-        {
-            return await handling;
-        }
-        finally
-        {
-            if (byTransport)
-            {
+            case Parked.WatchedByTransport:
                 _transport.UnwatchHangUp();
-            }
-            else if (byWatcher)
-            {
+                break;
+            case Parked.WatchedByWatcher:
                 _server.Disconnects.Unwatch(_connection);
-            }
+                break;
         }
     }
 

@@ -115,7 +115,7 @@ public sealed class EndpointTests : IDisposable
         {
             for (var i = 0; i < perThread; i++)
             {
-                waits[t * perThread + i] = registry.WaitAsync(CancellationToken.None);
+                waits[t * perThread + i] = registry.WaitAsync(CancellationToken.None).AsTask();
             }
         })));
         await stop.CancelAsync();

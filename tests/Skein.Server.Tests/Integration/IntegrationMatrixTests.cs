@@ -196,6 +196,33 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
         await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 0, TimeSpan.FromSeconds(5), "the waiter gone");
     }
 
+    [Theory]
+    [MemberData(nameof(AllModels))]
+    public async Task A_released_waiter_answers_what_its_client_pipelined_while_it_waited(ConcurrencyModel model)
+    {
+        // Single cannot answer /waiters while its one connection waits.
+        if (model == ConcurrencyModel.Single)
+        {
+            return;
+        }
+        var skein = await servers.For(model);
+        using var client = await RawClient.ConnectAsync(skein.Port);
+        await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+        await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 1, Deadline.Default * 2, "the waiter parked");
+        // Parked, the connection holds no input buffer. What its client sends meanwhile waits in the socket and
+        // is read whole once the waiter is released; its Connection: close answer is the last, then the close.
+        await client.SendAsync("GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/notify")).Status);
+        var released = await client.ReadResponseAsync();
+        Assert.Equal(200, released.Status);
+        Assert.Equal("1\n", released.Text);
+        var page = await client.ReadResponseAsync();
+        Assert.Equal(200, page.Status);
+        Assert.Equal("close", page.Header("Connection"));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(servers.Root, "index.html")), page.Body);
+        Assert.Empty(await client.ReadUntilCloseAsync());
+    }
+
     private static async Task<int> CountWaitersAsync(int port)
     {
         try
