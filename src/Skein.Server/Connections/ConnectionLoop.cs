@@ -411,6 +411,10 @@ public sealed class ConnectionLoop : IDisposable
     private async ValueTask<bool> WriteResponseAsync(Exchange exchange, bool close)
     {
         var response = exchange.Response;
+        if (close || !_http.Head.KeepAliveRequested)
+        {
+            _transport.CloseAfterOutput(); // its last response: FinishRequestAsync closes right after it
+        }
         var bytes = await _writer.WriteAsync(response, exchange.Prefix, close, _connection.Aborted);
         if (bytes < 0)
         {

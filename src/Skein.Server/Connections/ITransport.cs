@@ -62,6 +62,12 @@ public interface ITransport : IDisposable
     /// <see cref="ReceiveAsync"/> takes one again. Consumed bytes are invalid after this call.</summary>
     void ReleaseIdleBuffers();
 
+    /// <summary>Says that the connection closes right after what is sent next (its last response): the
+    /// transport may then hold back the last partial segment until the close, so that the response's end and
+    /// the FIN leave in one packet (send(2)'s MSG_MORE), one packet and its acknowledgement fewer on both sides.
+    /// The caller must close (or shut down the sending side) once the response is sent.</summary>
+    void CloseAfterOutput();
+
     /// <summary>
     /// Starts noticing the client hanging up (its FIN or a reset) while a handler waits, and then calls
     /// <see cref="Lifecycle.Connection.Abandon"/> on <paramref name="connection"/>, without reading anything.

@@ -100,6 +100,9 @@ public sealed class LineWatchingTransport(BlockingSocketTransport inner, Socket 
     public void ReleaseIdleBuffers() => inner.ReleaseIdleBuffers();
 
     /// <inheritdoc/>
+    public void CloseAfterOutput() => inner.CloseAfterOutput();
+
+    /// <inheritdoc/>
     public bool WatchHangUp(Connection connection) => inner.WatchHangUp(connection);
 
     /// <inheritdoc/>

@@ -186,6 +186,12 @@ public abstract class SocketTransport : ITransport
         }
     }
 
+    /// <summary>Only the event loop's transport holds the last segment for the FIN (a release of ten thousand
+    /// long-polls happens there); a blocking one sends its last response as any other.</summary>
+    public virtual void CloseAfterOutput()
+    {
+    }
+
     /// <summary>Socket transports cannot notice a hang-up by themselves unless they say otherwise (the event
     /// loop's does): the process's <see cref="Lifecycle.DisconnectWatcher"/> watches for them.</summary>
     public virtual bool WatchHangUp(Lifecycle.Connection connection) => false;
