@@ -27,6 +27,8 @@ internal static unsafe partial class UnixSockets
     public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_MORE = 0x8000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
+    public const int IPPROTO_TCP = 6;
+    public const int TCP_CORK = 3;
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
@@ -94,6 +96,10 @@ internal static unsafe partial class UnixSockets
     /// <summary><c>ssize_t send(int sockfd, const void *buf, size_t len, int flags)</c>.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int sockfd, byte* buffer, nuint length, int flags);
+
+    /// <summary><c>int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)</c>.</summary>
+    [LibraryImport(Libc.Name, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(SafeHandle sockfd, int level, int name, int* value, uint length);
 
     /// <summary><c>int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags)</c>.</summary>
     [LibraryImport(Libc.Name, EntryPoint = "accept4", SetLastError = true)]
