@@ -38,7 +38,6 @@ public sealed class ServerContext : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        Listener.PreferInlineCompletions(); // before this process's first accept (perf: transport)
         _options = options;
         LoggerFactory = loggerFactory;
         Time = time ?? TimeProvider.System;

@@ -1,7 +1,8 @@
 // The socket calls .NET does not expose or that the event loops make themselves: socketpair(2), sendmsg(2)
 // and recvmsg(2) with SCM_RIGHTS ancillary data for the process models' channels (unix(7), cmsg(3)); recv(2),
 // send(2), accept4(2) and shutdown(2) on non-blocking sockets for the event loops; poll(2) to tell a connection
-// its client reset from one still wanted (the process model's master); the struct layouts they
+// its client reset from one still wanted (the process model's master) and for a shared listener's waiting
+// accept; the struct layouts they
 // take (64-bit Linux ABI). From <sys/socket.h>, <netinet/in.h> and <sys/uio.h>. Interop only: UnixFdChannel
 // builds the messages, the event-loop transport and Listener decide when to call.
 using System.Net;
@@ -32,6 +33,7 @@ internal static unsafe partial class UnixSockets
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
+    public const short POLLIN = 0x1;
     public const short POLLERR = 0x8;
     public const short POLLHUP = 0x10;
 

@@ -25,6 +25,7 @@ public sealed class Listener : IDisposable
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
     private bool _shared;
+    private SafeFileHandle? _wake; // a shared socket's eventfd: Stop signals it to wake an accept waiting in poll(2)
     private int _failures;       // consecutive failed accepts (one burst); touched by the accepting thread only
     private long _failingSince;
 
@@ -59,7 +60,6 @@ public sealed class Listener : IDisposable
     public static Listener Bind(IPAddress address, int port, int backlog, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        PreferInlineCompletions(); // before this process's first socket
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -113,10 +113,17 @@ public sealed class Listener : IDisposable
     /// <summary>Wraps a listening socket that other processes accept from too (process-pool and hybrid
     /// workers; prepared by <c>SharedListeningSocket</c>). Accepts block as usual; <see cref="Stop"/> closes
     /// only this process's copy and never shuts the socket down, which would stop it for every process.</summary>
+    /// <exception cref="SocketException">No eventfd for <see cref="Stop"/> to wake a waiting accept with (EMFILE).</exception>
     public static Listener FromShared(SafeSocketHandle handle, ILogger? log = null)
     {
-        PreferInlineCompletions(); // before this worker's first accept
-        return new(new Socket(handle) { Blocking = true }, log) { _shared = true };
+        var wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK), ownsHandle: true);
+        if (wake.IsInvalid)
+        {
+            var errno = Errno.Last;
+            wake.Dispose();
+            throw Errno.SocketError(errno);
+        }
+        return new(new Socket(handle), log) { _shared = true, _wake = wake };
     }
 
     /// <summary>True for a listening socket other processes accept from too (<see cref="FromShared"/>).</summary>
@@ -141,36 +148,54 @@ public sealed class Listener : IDisposable
     public unsafe SafeHandle? TryAcceptPending(out IPEndPoint? remoteEndPoint, out SocketError error)
     {
         var address = stackalloc byte[UnixSockets.SockAddrBytes];
+        var length = (uint)UnixSockets.SockAddrBytes;
+        var fd = Accept4(UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC, address, &length, out error);
+        if (fd < 0)
+        {
+            remoteEndPoint = null;
+            return null;
+        }
+        remoteEndPoint = UnixSockets.ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)));
+        // A plain close(2) when done: a SafeSocketHandle disposed without its Socket closes abortively
+        // (SO_LINGER 0: the client would get a reset, not a FIN).
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    // One accept4(2), retried on EINTR, with a reference on the listening socket held for the call, so that its
+    // number cannot be closed and reused under it: the new descriptor, or -1 and what went wrong
+    // (OperationAborted when the socket was closed before the call).
+    private unsafe int Accept4(int flags, byte* address, uint* length, out SocketError error)
+    {
         var handle = Socket.SafeHandle;
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
+            var asked = length is null ? 0u : *length;
             while (true)
             {
-                var length = (uint)UnixSockets.SockAddrBytes;
-                var fd = UnixSockets.Accept4((int)handle.DangerousGetHandle(), address, &length,
-                    UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
+                var fd = UnixSockets.Accept4((int)handle.DangerousGetHandle(), address, length, flags);
                 if (fd >= 0)
                 {
-                    remoteEndPoint = UnixSockets.ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, UnixSockets.SockAddrBytes)));
                     error = SocketError.Success;
-                    // A plain close(2) when done: a SafeSocketHandle disposed without its Socket closes abortively
-                    // (SO_LINGER 0: the client would get a reset, not a FIN).
-                    return new SafeFileHandle(fd, ownsHandle: true);
+                    return fd;
                 }
                 var errno = Errno.Last;
                 if (errno != Errno.EINTR)
                 {
-                    (remoteEndPoint, error) = (null, Errno.ToSocketError(errno));
-                    return null;
+                    error = Errno.ToSocketError(errno);
+                    return -1;
+                }
+                if (length is not null)
+                {
+                    *length = asked;
                 }
             }
         }
         catch (ObjectDisposedException)
         {
-            (remoteEndPoint, error) = (null, SocketError.OperationAborted); // stopped and closed meanwhile
-            return null;
+            error = SocketError.OperationAborted; // stopped and closed meanwhile
+            return -1;
         }
         finally
         {
@@ -180,23 +205,6 @@ public sealed class Listener : IDisposable
             }
         }
     }
-
-    // The thread and process models' blocking accepts on a shared (non-blocking) listening socket are emulated
-    // by the runtime over its own epoll thread; this asks it to complete them on that thread instead of queueing
-    // them to the thread pool (Kestrel's UnsafePreferInlineScheduling is the same switch). The runtime reads the
-    // variable once, when its socket engine starts, so it is set before this process's first socket. (The event
-    // loops do not use the runtime's engine at all.) A worker process inherits it from its master and sets
-    // nothing: the runtime's first SetEnvironmentVariable copies the whole environment into a dictionary (1.5% of
-    // a native worker's start-up, docs/processes.md).
-    internal static void PreferInlineCompletions()
-    {
-        if (Environment.GetEnvironmentVariable(InlineCompletions) != "1")
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-    }
-
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>
     /// Blocks until a connection arrives and returns true with it; returns false once the listener is
@@ -211,17 +219,14 @@ public sealed class Listener : IDisposable
         var backoff = TimeSpan.Zero;
         while (!_stopped)
         {
-            try
+            var error = _shared ? AcceptShared(out socket) : AcceptBlocking(out socket);
+            if (error == SocketError.Success)
             {
-                socket = Socket.Accept(); // TCP_NODELAY comes from the listening socket
                 EndBurst();
                 return true;
             }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e) when (!KeepAccepting(e.SocketErrorCode, ref backoff, onOutOfDescriptors))
+            // WouldBlock: another process sharing the socket took the connection; wait for the next one.
+            if (error != SocketError.WouldBlock && !KeepAccepting(error, ref backoff, onOutOfDescriptors))
             {
                 break;
             }
@@ -242,30 +247,14 @@ public sealed class Listener : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(address.Length, UnixSockets.SockAddrBytes);
         var backoff = TimeSpan.Zero;
-        var handle = Socket.SafeHandle;
         while (!_stopped)
         {
-            var added = false;
-            int fd;
             var length = (uint)UnixSockets.SockAddrBytes;
-            try
+            int fd;
+            SocketError error;
+            fixed (byte* into = address)
             {
-                handle.DangerousAddRef(ref added);
-                fixed (byte* into = address)
-                {
-                    fd = UnixSockets.Accept4((int)handle.DangerousGetHandle(), into, &length, UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                break; // stopped and closed
-            }
-            finally
-            {
-                if (added)
-                {
-                    handle.DangerousRelease();
-                }
+                fd = Accept4(UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC, into, &length, out error);
             }
             if (fd >= 0)
             {
@@ -273,8 +262,7 @@ public sealed class Listener : IDisposable
                 (addressLength, descriptor) = ((int)Math.Min(length, UnixSockets.SockAddrBytes), new SafeFileHandle(fd, ownsHandle: true));
                 return true;
             }
-            var errno = Errno.Last;
-            if (errno != Errno.EINTR && !KeepAccepting(Errno.ToSocketError(errno), ref backoff, onOutOfDescriptors))
+            if (!KeepAccepting(error, ref backoff, onOutOfDescriptors))
             {
                 break;
             }
@@ -315,53 +303,130 @@ public sealed class Listener : IDisposable
 
     /// <summary>
     /// Accepts a connection already waiting in the backlog without blocking: false when none is (another process
-    /// sharing the socket took it, or the client gave up), when the listener is stopped, or when accept failed
+    /// sharing the socket took it), when the listener is stopped, or when accept failed
     /// (<paramref name="onOutOfDescriptors"/> runs for EMFILE/ENFILE; the caller's next look tries again). For a
     /// thread that polls the listener beside its client and also blocks in <see cref="TryAccept"/> when it has none
-    /// (<see cref="WaitingLine"/>); an event loop, which never blocks, uses the accept4 of
-    /// <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/>.
+    /// (<see cref="WaitingLine"/>); an event loop, which never blocks, uses
+    /// <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/>. The socket stays as it was underneath:
+    /// blocking unless shared (a connection once in the accept queue stays there even if its client resets it, so a
+    /// poll(2) that saw one means the accept4 after it does not block).
     /// </summary>
     public bool TryAcceptNow(out Socket socket, Action? onOutOfDescriptors = null)
     {
         socket = null!;
-        if (_stopped)
-        {
-            return false;
-        }
         try
         {
-            // Only .NET's flag changes: a socket it made non-blocking stays so underneath, and blocking calls
-            // on it are emulated (SafeSocketHandle.Unix), so the next blocking TryAccept works as before.
-            Socket.Blocking = false;
-            socket = Socket.Accept();
-            socket.Blocking = true; // TCP_NODELAY comes from the listening socket
-            EndBurst();
-            return true;
+            if (_stopped || (!_shared && !Socket.Poll(0, SelectMode.SelectRead)))
+            {
+                return false;
+            }
         }
         catch (ObjectDisposedException)
         {
-            return false;
+            return false; // stopped meanwhile
+        }
+        unsafe
+        {
+            var fd = Accept4(UnixSockets.SOCK_CLOEXEC, null, null, out var error);
+            if (fd < 0)
+            {
+                if (error == SocketError.TooManyOpenSockets)
+                {
+                    onOutOfDescriptors?.Invoke();
+                }
+                return false; // WouldBlock: nothing waiting; ConnectionAborted: the client gave up first
+            }
+            socket = Wrap(fd);
+        }
+        EndBurst();
+        return true;
+    }
+
+    // .NET's blocking Accept, on a socket blocking underneath: a real accept(2), which Stop's shutdown(2) wakes.
+    private SocketError AcceptBlocking(out Socket socket)
+    {
+        try
+        {
+            socket = Socket.Accept(); // TCP_NODELAY comes from the listening socket
+            return SocketError.Success;
+        }
+        catch (ObjectDisposedException)
+        {
+            socket = null!;
+            return SocketError.OperationAborted;
         }
         catch (SocketException e)
         {
-            socket?.Dispose();
             socket = null!;
-            if (e.SocketErrorCode == SocketError.TooManyOpenSockets)
-            {
-                onOutOfDescriptors?.Invoke();
-            }
-            return false; // WouldBlock: nothing waiting; ConnectionAborted/Reset: the client gave up first
+            return e.SocketErrorCode;
+        }
+    }
+
+    // A shared socket is non-blocking underneath (O_NONBLOCK belongs to the open file every process holds), and on
+    // such a socket .NET only emulates a blocking Accept, over its own epoll thread. When the socket is disposed
+    // under that emulated Accept, .NET 10 takes descriptor 0 for the accepted one and closes it
+    // (SocketAsyncContext.Accept leaves acceptedFd = default when its wait is aborted, and Socket.Accept disposes
+    // the handle it made of it): the process's standard input, or whichever socket has taken number 0 since. So a
+    // shared socket is accepted from with accept4(2) here, after a poll(2) on it and on the eventfd Stop signals.
+    private unsafe SocketError AcceptShared(out Socket socket)
+    {
+        socket = null!;
+        var fd = Accept4(UnixSockets.SOCK_CLOEXEC, null, null, out var error);
+        if (fd >= 0)
+        {
+            socket = Wrap(fd);
+            return SocketError.Success;
+        }
+        if (error == SocketError.WouldBlock)
+        {
+            WaitUntilReadableOrStopped();
+        }
+        return error;
+    }
+
+    private unsafe void WaitUntilReadableOrStopped()
+    {
+        var listening = Socket.SafeHandle;
+        var wake = _wake!;
+        bool listeningAdded = false, wakeAdded = false;
+        try
+        {
+            listening.DangerousAddRef(ref listeningAdded);
+            wake.DangerousAddRef(ref wakeAdded);
+            var fds = stackalloc UnixSockets.PollFd[2];
+            fds[0] = new UnixSockets.PollFd { Fd = (int)listening.DangerousGetHandle(), Events = UnixSockets.POLLIN };
+            fds[1] = new UnixSockets.PollFd { Fd = (int)wake.DangerousGetHandle(), Events = UnixSockets.POLLIN };
+            _ = UnixSockets.Poll(fds, 2, -1); // EINTR, or readable: the caller's next accept4 says which
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile: the caller sees it.
         }
         finally
         {
-            try
+            if (wakeAdded)
             {
-                Socket.Blocking = true;
+                wake.DangerousRelease();
             }
-            catch (ObjectDisposedException)
+            if (listeningAdded)
             {
-                // Stopped meanwhile (shutdown): the next look sees it.
+                listening.DangerousRelease();
             }
+        }
+    }
+
+    // A Socket around a descriptor accept4 returned (TCP_NODELAY comes from the listening socket).
+    private static Socket Wrap(int fd)
+    {
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        try
+        {
+            return new Socket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
         }
     }
 
@@ -411,6 +476,12 @@ public sealed class Listener : IDisposable
         }
         if (_shared)
         {
+            var one = 1UL;
+            var added = false;
+            _wake!.DangerousAddRef(ref added);
+            _ = Epoll.Signal((int)_wake.DangerousGetHandle(), ref one, sizeof(ulong));
+            _wake.DangerousRelease();
+            _wake.Dispose(); // closed once the accept waiting on it, if any, lets go
             // .NET's Socket.Dispose waits until no call holds the socket, and on a shared socket nothing wakes a
             // poll(2) that does (a process-pool worker's single loop watches the listener while it waits for its
             // client's bytes): the stop would wait for that client's timeout, and the shutdown behind it — which is

@@ -52,7 +52,6 @@ public static class SocketActivation
             }
             new SafeSocketHandle(extra, ownsHandle: true).Dispose();
         }
-        Listener.PreferInlineCompletions(); // before this process's first socket, as Listener.Bind
         var handle = new SafeSocketHandle(FirstDescriptor, ownsHandle: true);
         using (var probe = new Socket(new SafeSocketHandle(FirstDescriptor, ownsHandle: false)))
         {

@@ -1,9 +1,11 @@
-// A listening socket shared the way process-pool and hybrid workers share it (a copy received over the
-// channel): disposing one holder's copy while it is blocked in Accept must leave the socket listening
-// for everyone else. Without SharedListeningSocket.Prepare, .NET would shut the socket down for all.
+// A listening socket shared the way process-pool workers share it (a copy received over the channel): stopping
+// one holder's Listener while it waits in TryAccept must wake it, leave the socket listening for everyone else,
+// and close nothing but its own copy. Without SharedListeningSocket.Prepare, .NET would shut the socket down for
+// all; with .NET's own Accept on it, the stop would close the process's descriptor 0 (Listener.AcceptShared).
 
 using System.Net;
 using System.Net.Sockets;
+using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 
 namespace Skein.Server.Tests.Processes;
@@ -13,7 +15,49 @@ public sealed class SharedListeningSocketTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Disposing_a_shared_copy_during_accept_leaves_the_listener_open_for_the_others()
+    public async Task Stopping_a_shared_copy_during_accept_leaves_the_listener_open_for_the_others()
+    {
+        using var master = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        master.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        master.Listen();
+        var standardInput = StandardInputGuardAttribute.Describe();
+        var (a, b) = UnixFdChannel.CreatePair();
+        using (a)
+        using (b)
+        {
+            a.Send([1], master.SafeHandle);
+            b.Receive(new byte[4], out var fd);
+            using var worker = Listener.FromShared(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd!)));
+
+            using var accepted = new SemaphoreSlim(0);
+            var acceptLoop = Task.Factory.StartNew(() =>
+            {
+                while (worker.TryAccept(out var connection))
+                {
+                    connection.Dispose();
+                    accepted.Release();
+                }
+            }, TaskCreationOptions.LongRunning);
+
+            using (var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+            {
+                await first.ConnectAsync(master.LocalEndPoint!);
+                Assert.True(await accepted.WaitAsync(Deadline)); // the worker's copy accepts...
+            }
+            worker.Stop(); // ...and is stopped while its loop waits for the next connection
+            await acceptLoop.WaitAsync(Deadline);
+
+            // The socket still listens for the other holders.
+            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await second.ConnectAsync(master.LocalEndPoint!).WaitAsync(Deadline);
+            using var served = await master.AcceptAsync().WaitAsync(Deadline);
+            Assert.Equal(second.LocalEndPoint, served.RemoteEndPoint);
+        }
+        Assert.Equal(standardInput, StandardInputGuardAttribute.Describe());
+    }
+
+    [Fact]
+    public async Task A_shared_copy_hands_out_blocking_sockets_that_serve_a_request()
     {
         using var master = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         master.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -24,31 +68,21 @@ public sealed class SharedListeningSocketTests
         {
             a.Send([1], master.SafeHandle);
             b.Receive(new byte[4], out var fd);
-            var worker = new Socket(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd!))) { Blocking = true };
+            using var worker = Listener.FromShared(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd!)));
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(master.LocalEndPoint!);
+            await client.SendAsync("ping"u8.ToArray());
 
-            using var accepted = new SemaphoreSlim(0);
-            var acceptLoop = Task.Factory.StartNew(() =>
+            var served = await Task.Run(() => worker.TryAccept(out var connection) ? connection : null).WaitAsync(Deadline);
+            Assert.NotNull(served);
+            using (served)
             {
-                while (true)
-                {
-                    using var connection = worker.Accept(); // throws once disposed
-                    accepted.Release();
-                }
-            }, TaskCreationOptions.LongRunning);
-
-            using (var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-            {
-                await first.ConnectAsync(master.LocalEndPoint!);
-                Assert.True(await accepted.WaitAsync(Deadline)); // the worker's copy accepts...
+                Assert.True(served.Blocking);
+                Assert.Equal(client.LocalEndPoint, served.RemoteEndPoint);
+                var buffer = new byte[4];
+                Assert.Equal(4, served.Receive(buffer));
+                Assert.Equal("ping"u8.ToArray(), buffer);
             }
-            worker.Dispose(); // ...and is disposed while its loop is back in Accept
-            await Assert.ThrowsAnyAsync<Exception>(() => acceptLoop.WaitAsync(Deadline));
-
-            // The socket still listens for the other holders.
-            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await second.ConnectAsync(master.LocalEndPoint!).WaitAsync(Deadline);
-            using var served = await master.AcceptAsync().WaitAsync(Deadline);
-            Assert.Equal(second.LocalEndPoint, served.RemoteEndPoint);
         }
     }
 }
