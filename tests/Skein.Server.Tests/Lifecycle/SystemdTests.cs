@@ -79,8 +79,9 @@ public sealed class SystemdTests : IAsyncLifetime
     /// A prefix that starts the rest of the command with descriptors 0, 1 and 2 open and nothing else, as systemd
     /// starts a service: every descriptor above 2 is closed, and a missing standard input becomes /dev/null. The
     /// activator asserts that its socket lands on descriptor 3 (SD_LISTEN_FDS_START), i.e. that 0 to 2 are taken.
-    /// The test host is no clean parent: in a full run something in it closes its own descriptor 0 (the number
-    /// is then reused; seen with /proc/PID/fd/0 and strace), and a child then starts without one.
+    /// The test host is no clean parent (whatever it leaves open is inherited), and it once lost its own descriptor
+    /// 0 to an aborted .NET Accept (docs/processes.md, "Sharing safely"; StandardInputGuard now fails the test that
+    /// does that); the prefix keeps this test independent of both.
     /// </summary>
     private static readonly string[] WithoutInheritedDescriptors =
     [
