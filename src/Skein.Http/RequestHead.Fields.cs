@@ -21,7 +21,7 @@ public sealed partial class RequestHead : IDisposable
     private Range _query;
     private bool _hasQuery;
     private Range _host;
-    private HeaderEntry[] _headers = new HeaderEntry[16];
+    private HeaderEntry[] _headers = new HeaderEntry[8]; // doubles for a browser's 10-15 fields, once per connection
     private int _headerCount;
 
     private readonly record struct Range(int Start, int Length);
