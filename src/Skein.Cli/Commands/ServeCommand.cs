@@ -11,6 +11,7 @@ using Skein.Cli.Workers;
 using Skein.Server;
 using Skein.Server.Lifecycle;
 using Skein.Server.Models;
+using Skein.Server.Threading;
 
 namespace Skein.Cli.Commands;
 
@@ -52,7 +53,8 @@ internal static class ServeCommand
         }
         using (listener)
         {
-            using var server = new ServerContext(options, SiteApplication.Create(site), loggerFactory);
+            // The application's timers (/io, --delay) fire on the event loop that set them (async, hybrid).
+            using var server = new ServerContext(options, SiteApplication.Create(site with { TimeProvider = LoopTimeProvider.Instance }), loggerFactory);
             IConcurrencyModel model;
             try
             {

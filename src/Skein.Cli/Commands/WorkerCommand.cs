@@ -13,6 +13,7 @@ using Skein.Server;
 using Skein.Server.Models;
 using Skein.Server.Observability;
 using Skein.Server.Processes;
+using Skein.Server.Threading;
 
 namespace Skein.Cli.Commands;
 
@@ -66,7 +67,7 @@ internal static class WorkerCommand
                     return Fail(error);
                 }
                 using var loggerFactory = SkeinLogging.Create(settings.Server.Verbose);
-                var site = settings.Site with { WaiterBackplane = new SharedWaiters(start.Shared, start.Slot) };
+                var site = settings.Site with { WaiterBackplane = new SharedWaiters(start.Shared, start.Slot), TimeProvider = LoopTimeProvider.Instance };
                 // With --status-path this worker counts its work in its slot of the scoreboard its master shares.
                 var scoreboard = settings.Server.Observed
                     ? Scoreboard.OpenShared(start.Shared.Handle, SharedSignal.MappedBytes, start.Slot, TimeProvider.System) : null;
