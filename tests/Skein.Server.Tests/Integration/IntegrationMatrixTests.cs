@@ -205,22 +205,15 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
     [MemberData(nameof(AllModels))]
     public async Task A_released_waiter_answers_what_its_client_pipelined_while_it_waited(ConcurrencyModel model)
     {
-        // Single cannot answer /waiters while its one connection waits.
-        if (model == ConcurrencyModel.Single)
+        // Parked, the connection holds no input buffer. What its client sends meanwhile waits in the socket and
+        // is read whole once the waiter is released; its Connection: close answer is the last, then the close.
+        using var parked = await ParkOneWaiterAsync(model, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n",
+            then: "GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        if (parked is not { } client)
         {
             return;
         }
-        var skein = await servers.For(model);
-        using var client = await RawClient.ConnectAsync(skein.Port);
-        await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
-        await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 1, Deadline.Default * 2, "the waiter parked");
-        // Parked, the connection holds no input buffer. What its client sends meanwhile waits in the socket and
-        // is read whole once the waiter is released; its Connection: close answer is the last, then the close.
-        await client.SendAsync("GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/notify")).Status);
-        var released = await client.ReadResponseAsync();
-        Assert.Equal(200, released.Status);
-        Assert.Equal("1\n", released.Text);
+        Assert.Equal("1\n", (await client.ReadResponseAsync()).Text);
         var page = await client.ReadResponseAsync();
         Assert.Equal(200, page.Status);
         Assert.Equal("close", page.Header("Connection"));
@@ -232,22 +225,43 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
     [MemberData(nameof(AllModels))]
     public async Task A_waiter_asking_to_close_gets_its_whole_answer_though_its_client_sent_more(ConcurrencyModel model)
     {
-        if (model == ConcurrencyModel.Single)
+        // Bytes the server will never read: closing with them unread makes the kernel answer with a reset, which
+        // must come after the response (the event loop holds the response's last segment for the FIN).
+        using var parked = await ParkOneWaiterAsync(model, "GET /wait HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            then: "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
+        if (parked is not { } client)
         {
             return;
         }
-        var skein = await servers.For(model);
-        using var client = await RawClient.ConnectAsync(skein.Port);
-        await client.SendAsync("GET /wait HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 1, Deadline.Default * 2, "the waiter parked");
-        // Bytes the server will never read: closing with them unread makes the kernel answer with a reset, which
-        // must come after the response (the event loop holds the response's last segment for the FIN).
-        await client.SendAsync("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
-        Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/notify")).Status);
         var released = await client.ReadResponseAsync();
         Assert.Equal(200, released.Status);
         Assert.Equal("close", released.Header("Connection"));
         Assert.Equal("1\n", released.Text);
+    }
+
+    // Parks one client on /wait with `request`, sends `then` while it waits, and notifies. Null for single, which
+    // cannot answer /waiters while its one connection waits.
+    private async Task<RawClient?> ParkOneWaiterAsync(ConcurrencyModel model, string request, string then)
+    {
+        if (model == ConcurrencyModel.Single)
+        {
+            return null;
+        }
+        var skein = await servers.For(model);
+        var client = await RawClient.ConnectAsync(skein.Port);
+        try
+        {
+            await client.SendAsync(request);
+            await Deadline.UntilAsync(async () => await CountWaitersAsync(skein.Port) == 1, Deadline.Default * 2, "the waiter parked");
+            await client.SendAsync(then);
+            Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/notify")).Status);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     private static async Task<int> CountWaitersAsync(int port)
