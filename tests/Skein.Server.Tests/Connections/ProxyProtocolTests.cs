@@ -124,11 +124,19 @@ public sealed class ProxyProtocolTests(ProxyProtocolTests.Servers servers) : ICl
         public async Task WaitForLogLineAsync(ConcurrencyModel model, string mark, string start)
         {
             string? line = null;
-            await Deadline.UntilAsync(() =>
+            try
             {
-                line = File.Exists(LogOf(model)) ? File.ReadLines(LogOf(model)).FirstOrDefault(l => l.Contains(mark, StringComparison.Ordinal)) : null;
-                return line is not null;
-            }, Deadline.Default, $"an access log line with {mark}");
+                await Deadline.UntilAsync(() =>
+                {
+                    line = File.Exists(LogOf(model)) ? File.ReadLines(LogOf(model)).FirstOrDefault(l => l.Contains(mark, StringComparison.Ordinal)) : null;
+                    return line is not null;
+                }, Deadline.Default, $"an access log line with {mark}");
+            }
+            catch (TimeoutException e)
+            {
+                var log = File.Exists(LogOf(model)) ? File.ReadAllText(LogOf(model)) : "(no file)";
+                throw new TimeoutException($"{e.Message}\nThe access log:\n{log}\nThe server's output:\n{(await For(model)).Output}", e);
+            }
             Assert.StartsWith(start, line, StringComparison.Ordinal);
         }
 
