@@ -29,6 +29,14 @@ internal static partial class Fcntl
         }
     }
 
+    /// <summary>True when the open file behind <paramref name="fd"/> has O_NONBLOCK.</summary>
+    /// <exception cref="IOException">fcntl failed.</exception>
+    public static bool IsNonBlocking(int fd)
+    {
+        int flags = Call(fd, F_GETFL, 0);
+        return flags >= 0 ? (flags & O_NONBLOCK) != 0 : throw Errno.LastError("fcntl");
+    }
+
     /// <summary>Adds O_NONBLOCK to the open file behind <paramref name="fd"/> (shared by every process holding it).</summary>
     /// <exception cref="IOException">fcntl failed.</exception>
     public static void SetNonBlocking(int fd)

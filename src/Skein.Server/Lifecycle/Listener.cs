@@ -13,9 +13,10 @@ using Skein.Server.Logging;
 namespace Skein.Server.Lifecycle;
 
 /// <summary>
-/// The listening socket. Create it with <c>Bind</c>, or with <see cref="FromHandle"/> around a
-/// listening socket inherited from a parent process (pre-fork workers all accept from the same one).
-/// <see cref="Stop"/> (or dispose) wakes every thread blocked in <see cref="TryAccept"/>.
+/// The listening socket. Create it with <c>Bind</c>, or with <see cref="FromShared"/> around a listening
+/// socket other processes hold too (one passed by systemd, or by a master to its pre-fork workers).
+/// <see cref="Stop"/> (or dispose) wakes every thread blocked in <see cref="TryAccept"/> or
+/// <see cref="TryAcceptDescriptor"/>.
 /// </summary>
 public sealed class Listener : IDisposable
 {
@@ -24,16 +25,31 @@ public sealed class Listener : IDisposable
     private readonly ILogger? _log;
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
-    private bool _shared;
-    private SafeFileHandle? _wake; // a shared socket's eventfd: Stop signals it to wake an accept waiting in poll(2)
+    private readonly bool _shared;
+    // Set when the socket is non-blocking underneath (O_NONBLOCK belongs to the open file, so a socket others hold
+    // may have it whatever this process wants): an accept that waits then waits in poll(2) on the socket and on
+    // this eventfd, which Stop signals. Null for a socket that blocks, whose accept(2) Stop's shutdown(2) wakes.
+    private readonly SafeFileHandle? _wake;
+    private bool _eventLoop; // PrepareForEventLoop was called: only the non-blocking TryAcceptPending may be used
     private int _failures;       // consecutive failed accepts (one burst); touched by the accepting thread only
     private long _failingSince;
 
-    private Listener(Socket socket, ILogger? log)
+    private Listener(Socket socket, ILogger? log, bool shared = false)
     {
         Socket = socket;
         _log = log;
+        _shared = shared;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        if (Fcntl.IsNonBlocking((int)socket.SafeHandle.DangerousGetHandle()))
+        {
+            _wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK), ownsHandle: true);
+            if (_wake.IsInvalid)
+            {
+                var errno = Errno.Last;
+                _wake.Dispose();
+                throw Errno.SocketError(errno);
+            }
+        }
         // Linux copies TCP_NODELAY to every socket accepted from this one (inet_csk_clone_lock copies the whole
         // socket): set once here, also on one inherited from systemd or a master, no accept needs a setsockopt.
         try
@@ -106,25 +122,12 @@ public sealed class Listener : IDisposable
         return Bind(options.BindAddress, options.Port, options.Backlog, log);
     }
 
-    /// <summary>Wraps an already listening socket inherited as a file descriptor (Kestrel's
-    /// <c>SocketConnectionListener</c> does the same for handles passed in by systemd).</summary>
-    public static Listener FromHandle(SafeSocketHandle handle, ILogger? log = null) => new(new Socket(handle), log);
-
-    /// <summary>Wraps a listening socket that other processes accept from too (process-pool and hybrid
-    /// workers; prepared by <c>SharedListeningSocket</c>). Accepts block as usual; <see cref="Stop"/> closes
-    /// only this process's copy and never shuts the socket down, which would stop it for every process.</summary>
+    /// <summary>Wraps a listening socket that other processes accept from too (one systemd passed; process-pool
+    /// and hybrid workers' copies; prepared by <c>SharedListeningSocket</c>, which makes it non-blocking). Accepts
+    /// wait as usual; <see cref="Stop"/> closes only this process's copy and never shuts the socket down, which
+    /// would stop it for every process.</summary>
     /// <exception cref="SocketException">No eventfd for <see cref="Stop"/> to wake a waiting accept with (EMFILE).</exception>
-    public static Listener FromShared(SafeSocketHandle handle, ILogger? log = null)
-    {
-        var wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK), ownsHandle: true);
-        if (wake.IsInvalid)
-        {
-            var errno = Errno.Last;
-            wake.Dispose();
-            throw Errno.SocketError(errno);
-        }
-        return new(new Socket(handle), log) { _shared = true, _wake = wake };
-    }
+    public static Listener FromShared(SafeSocketHandle handle, ILogger? log = null) => new(new Socket(handle), log, shared: true);
 
     /// <summary>True for a listening socket other processes accept from too (<see cref="FromShared"/>).</summary>
     public bool IsShared => _shared;
@@ -132,7 +135,11 @@ public sealed class Listener : IDisposable
     /// <summary>Makes the socket non-blocking, for an event loop's <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/> (blocking
     /// <see cref="TryAccept"/> must not be used on it afterwards).</summary>
     /// <exception cref="IOException">fcntl failed.</exception>
-    public void PrepareForEventLoop() => Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
+    public void PrepareForEventLoop()
+    {
+        Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
+        _eventLoop = true;
+    }
 
     /// <summary>
     /// One accept4(2) that does not wait, for an event loop that saw the socket readable (after
@@ -214,19 +221,20 @@ public sealed class Listener : IDisposable
     /// when accepting resumes, and keeps trying until it does. <paramref name="onOutOfDescriptors"/> runs when
     /// a failure is for lack of file descriptors (EMFILE, ENFILE), before the back-off.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called after <see cref="PrepareForEventLoop"/>.</exception>
     public bool TryAccept(out Socket socket, Action? onOutOfDescriptors = null)
     {
+        EnsureWaitingAllowed();
         var backoff = TimeSpan.Zero;
         while (!_stopped)
         {
-            var error = _shared ? AcceptShared(out socket) : AcceptBlocking(out socket);
+            var error = _wake is null ? AcceptBlocking(out socket) : AcceptNonBlocking(out socket);
             if (error == SocketError.Success)
             {
                 EndBurst();
                 return true;
             }
-            // WouldBlock: another process sharing the socket took the connection; wait for the next one.
-            if (error != SocketError.WouldBlock && !KeepAccepting(error, ref backoff, onOutOfDescriptors))
+            if (!KeepAccepting(error, ref backoff, onOutOfDescriptors))
             {
                 break;
             }
@@ -243,9 +251,11 @@ public sealed class Listener : IDisposable
     /// <paramref name="addressLength"/> (the worker needs no getpeername). The descriptor is closed with
     /// close(2) when disposed.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called after <see cref="PrepareForEventLoop"/>.</exception>
     public unsafe bool TryAcceptDescriptor(Span<byte> address, out int addressLength, out SafeHandle descriptor, Action? onOutOfDescriptors = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(address.Length, UnixSockets.SockAddrBytes);
+        EnsureWaitingAllowed();
         var backoff = TimeSpan.Zero;
         while (!_stopped)
         {
@@ -262,6 +272,10 @@ public sealed class Listener : IDisposable
                 (addressLength, descriptor) = ((int)Math.Min(length, UnixSockets.SockAddrBytes), new SafeFileHandle(fd, ownsHandle: true));
                 return true;
             }
+            if (error == SocketError.WouldBlock && _wake is not null)
+            {
+                WaitUntilReadableOrStopped(); // nothing pending (or another process took it): wait for the next one
+            }
             if (!KeepAccepting(error, ref backoff, onOutOfDescriptors))
             {
                 break;
@@ -276,6 +290,10 @@ public sealed class Listener : IDisposable
     // ENFILE; out of memory: ENOBUFS) backs off 5 ms doubling to 1 s first, logging when such a burst begins.
     private bool KeepAccepting(SocketError error, ref TimeSpan backoff, Action? onOutOfDescriptors)
     {
+        if (error == SocketError.WouldBlock && _wake is not null)
+        {
+            return !_stopped; // a non-blocking socket had nothing pending, and its wait saw a connection or Stop
+        }
         if (_stopped || error is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument or SocketError.Shutdown)
         {
             return false;
@@ -307,16 +325,16 @@ public sealed class Listener : IDisposable
     /// (<paramref name="onOutOfDescriptors"/> runs for EMFILE/ENFILE; the caller's next look tries again). For a
     /// thread that polls the listener beside its client and also blocks in <see cref="TryAccept"/> when it has none
     /// (<see cref="WaitingLine"/>); an event loop, which never blocks, uses
-    /// <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/>. The socket stays as it was underneath:
-    /// blocking unless shared (a connection once in the accept queue stays there even if its client resets it, so a
-    /// poll(2) that saw one means the accept4 after it does not block).
+    /// <see cref="TryAcceptPending(out IPEndPoint?, out SocketError)"/>. The socket stays as it was underneath; a
+    /// blocking one is polled first (a connection once in the accept queue stays there even if its client resets it,
+    /// so a poll(2) that saw one means the accept4 after it does not block).
     /// </summary>
     public bool TryAcceptNow(out Socket socket, Action? onOutOfDescriptors = null)
     {
         socket = null!;
         try
         {
-            if (_stopped || (!_shared && !Socket.Poll(0, SelectMode.SelectRead)))
+            if (_stopped || (_wake is null && !Socket.Poll(0, SelectMode.SelectRead)))
             {
                 return false;
             }
@@ -342,6 +360,16 @@ public sealed class Listener : IDisposable
         return true;
     }
 
+    // Refuses an accept that waits once an event loop has made the socket non-blocking: no eventfd was made for Stop
+    // to wake it with, and AcceptBlocking would be .NET's emulated Accept (AcceptNonBlocking says why that is bad).
+    private void EnsureWaitingAllowed()
+    {
+        if (_eventLoop)
+        {
+            throw new InvalidOperationException("this listener is an event loop's (PrepareForEventLoop): accept with TryAcceptPending");
+        }
+    }
+
     // .NET's blocking Accept, on a socket blocking underneath: a real accept(2), which Stop's shutdown(2) wakes.
     private SocketError AcceptBlocking(out Socket socket)
     {
@@ -362,13 +390,14 @@ public sealed class Listener : IDisposable
         }
     }
 
-    // A shared socket is non-blocking underneath (O_NONBLOCK belongs to the open file every process holds), and on
-    // such a socket .NET only emulates a blocking Accept, over its own epoll thread. When the socket is disposed
-    // under that emulated Accept, .NET 10 takes descriptor 0 for the accepted one and closes it
-    // (SocketAsyncContext.Accept leaves acceptedFd = default when its wait is aborted, and Socket.Accept disposes
-    // the handle it made of it): the process's standard input, or whichever socket has taken number 0 since. So a
-    // shared socket is accepted from with accept4(2) here, after a poll(2) on it and on the eventfd Stop signals.
-    private unsafe SocketError AcceptShared(out Socket socket)
+    // On a socket non-blocking underneath (a shared one: O_NONBLOCK belongs to the open file every process holds)
+    // .NET only emulates a blocking Accept, over its own epoll thread. When the socket is disposed under that
+    // emulated Accept, .NET 10 takes descriptor 0 for the accepted one and closes it (SocketAsyncContext.Accept
+    // leaves acceptedFd = default when its wait is aborted, and Socket.Accept disposes the handle it made of it):
+    // the process's standard input, or whichever socket has taken number 0 since. So such a socket is accepted
+    // from with accept4(2) here, after a poll(2) on it and on the eventfd Stop signals (WouldBlock: nothing was
+    // pending, or another process took it; the wait has seen the next one arrive, or Stop).
+    private unsafe SocketError AcceptNonBlocking(out Socket socket)
     {
         socket = null!;
         var fd = Accept4(UnixSockets.SOCK_CLOEXEC, null, null, out var error);
@@ -474,14 +503,17 @@ public sealed class Listener : IDisposable
         {
             // Not connected is the normal answer for a listening socket on some kernels; close follows anyway.
         }
-        if (_shared)
+        if (_wake is not null)
         {
             var one = 1UL;
             var added = false;
-            _wake!.DangerousAddRef(ref added);
+            _wake.DangerousAddRef(ref added);
             _ = Epoll.Signal((int)_wake.DangerousGetHandle(), ref one, sizeof(ulong));
             _wake.DangerousRelease();
             _wake.Dispose(); // closed once the accept waiting on it, if any, lets go
+        }
+        if (_shared)
+        {
             // .NET's Socket.Dispose waits until no call holds the socket, and on a shared socket nothing wakes a
             // poll(2) that does (a process-pool worker's single loop watches the listener while it waits for its
             // client's bytes): the stop would wait for that client's timeout, and the shutdown behind it — which is
