@@ -1,5 +1,6 @@
-// fcntl(2) and the descriptor and file-status flags the process models set: close-on-exec (which
-// descriptors a worker inherits) and O_NONBLOCK (sharing a listening socket). From <fcntl.h>.
+// fcntl(2) and the descriptor and file-status flags the server sets: close-on-exec (which descriptors a
+// worker inherits), O_NONBLOCK (sharing a listening socket) and O_APPEND (the access log, which .NET's
+// FileMode.Append does not set). From <fcntl.h>.
 using System.Runtime.InteropServices;
 
 namespace Skein.Server.Interop;
@@ -12,6 +13,7 @@ internal static partial class Fcntl
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
+    public const int O_APPEND = 0x400;
     public const int O_NONBLOCK = 0x800;
 
     /// <summary><c>int fcntl(int fd, int cmd, int arg)</c>.</summary>
@@ -39,10 +41,17 @@ internal static partial class Fcntl
 
     /// <summary>Adds O_NONBLOCK to the open file behind <paramref name="fd"/> (shared by every process holding it).</summary>
     /// <exception cref="IOException">fcntl failed.</exception>
-    public static void SetNonBlocking(int fd)
+    public static void SetNonBlocking(int fd) => AddStatusFlags(fd, O_NONBLOCK);
+
+    /// <summary>Adds O_APPEND to the open file behind <paramref name="fd"/>: every write goes to the end of the
+    /// file as it is then, even one at an offset (pwrite(2) on Linux), whoever else writes to it.</summary>
+    /// <exception cref="IOException">fcntl failed.</exception>
+    public static void SetAppend(int fd) => AddStatusFlags(fd, O_APPEND);
+
+    private static void AddStatusFlags(int fd, int added)
     {
         int flags = Call(fd, F_GETFL, 0);
-        if (flags < 0 || Call(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        if (flags < 0 || Call(fd, F_SETFL, flags | added) < 0)
         {
             throw Errno.LastError("fcntl");
         }

@@ -103,9 +103,24 @@ public sealed class AccessLog : IDisposable
     private AccessLog(FileStream file, string path, TimeProvider? time)
         : this(file, ownsDestination: true, time) => _path = path;
 
-    // Unbuffered: this class buffers, and writes whole lines only (O_APPEND keeps other processes' lines whole).
+    // Unbuffered: this class buffers, and writes whole lines only. Worker processes share the file, each
+    // through its own descriptor: .NET's FileMode.Append only seeks to the end once, at open, and then
+    // writes at its own offset (pwrite), so each worker wrote over the others' lines. O_APPEND makes every
+    // write land at the end of the file as it is then (Linux's pwrite ignores the offset under O_APPEND).
     private static FileStream OpenFile(string path)
-        => new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    {
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        try
+        {
+            Interop.Fcntl.SetAppend((int)file.SafeFileHandle.DangerousGetHandle());
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        return file;
+    }
 
     /// <summary>Logs one response to the request described by <paramref name="head"/>.</summary>
     public void Write(IPEndPoint? client, RequestHead head, int status, long bodyBytes)

@@ -92,6 +92,34 @@ public sealed class AccessLogTests
         Assert.Equal(8_000, lines.Select(line => line.Split(' ')[9]).Distinct().Count());
     }
 
+    [Fact]
+    public void Two_logs_open_on_one_file_keep_each_others_lines()
+    {
+        // As the workers of a process model do: each has the file open through its own descriptor.
+        using var http = Parse("GET /shared HTTP/1.1\r\nHost: x\r\n\r\n");
+        var folder = Directory.CreateTempSubdirectory("skein-access-log-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "access.log");
+            using (var first = AccessLog.Open(path))
+            using (var second = AccessLog.Open(path))
+            {
+                first.Write(Client, http.Head, 200, 1);
+                first.Flush();
+                second.Write(Client, http.Head, 200, 2);
+                second.Flush();
+                first.Write(Client, http.Head, 200, 3);
+            }
+
+            var sizes = File.ReadAllLines(path).Select(line => line.Split(' ')[9]).ToArray();
+            Assert.Equal(["1", "2", "3"], sizes);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static string[] Lines(MemoryStream stream)
         => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
