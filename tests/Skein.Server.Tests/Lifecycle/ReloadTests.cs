@@ -2,6 +2,7 @@
 // log, send SIGUSR1. Models without worker processes apply in place what they can (limits, timeouts, the access
 // log) and log what needs a restart; a file that fails to load changes nothing. The real program, real signals.
 // The process models' zero-downtime reload is in ProcessReloadTests.
+using Skein.Server.Tests.Processes;
 using Skein.Testing;
 
 namespace Skein.Server.Tests.Lifecycle;
@@ -58,6 +59,11 @@ public sealed class ReloadTests : IAsyncLifetime
         File.Move(log, log + ".1"); // what logrotate does, then it sends SIGUSR1 (postrotate)
         skein.Signal(SkeinProcess.SIGUSR1);
         await skein.WaitForOutputAsync("Reopened the log files (SIGUSR1)", "the reopen");
+        // That line is the master's own reopen; it relays SIGUSR1 to its workers over their channels, and each
+        // reopens a moment later. A request a worker answers before its reopen is logged in the renamed file,
+        // as in nginx, so the request waits until no process of the server holds the renamed file any more.
+        await Deadline.UntilAsync(() => !ProcessTable.ChildrenOf(skein.Pid).Append(skein.Pid).Any(pid => ProcessTable.HoldsOpen(pid, log + ".1")),
+            Deadline.Default, "every process of the server to let go of the renamed file");
         Assert.Equal(404, (await RawClient.GetAsync(skein.Port, "/after-rotation")).Status);
 
         await Deadline.UntilAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("/after-rotation", StringComparison.Ordinal), Deadline.Default, "a line in the new file");

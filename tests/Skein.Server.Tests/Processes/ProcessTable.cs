@@ -1,5 +1,6 @@
 // Reading the process table from /proc, for tests that check which processes exist: a master's children,
-// whether a pid still runs (a zombie or a vanished entry counts as gone). Read-only; kills only by pid.
+// whether a pid still runs (a zombie or a vanished entry counts as gone), which files a process holds open.
+// Read-only; kills only by pid.
 
 using System.Globalization;
 using System.Diagnostics;
@@ -25,6 +26,20 @@ internal static class ProcessTable
 
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
     public static bool IsRunning(int pid) => Stat(pid) is { State: not ('Z' or 'X') };
+
+    /// <summary>True while <paramref name="pid"/> has <paramref name="path"/> open (a descriptor links to it;
+    /// a renamed file is linked under its new name). False once the process is gone.</summary>
+    public static bool HoldsOpen(int pid, string path)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the process (or that descriptor) is gone
+        }
+    }
 
     /// <summary>SIGKILL to <paramref name="pid"/> (what Process.Kill sends on Linux); false if it no longer exists.</summary>
     public static bool KillHard(int pid)
