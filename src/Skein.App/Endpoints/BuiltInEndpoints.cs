@@ -10,6 +10,9 @@ namespace Skein.App.Endpoints;
 /// <summary>The endpoints' handlers, sharing one <see cref="WaiterRegistry"/> and the site's index page.</summary>
 public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler files)
 {
+    private Func<int, HttpResponse>? _answerReleased; // AnswerReleased, as one delegate for every waiter
+    private ReleasedAnswer? _lastReleased;
+
     /// <summary>The waiters of <c>/wait</c>.</summary>
     public WaiterRegistry Waiters { get; } = new(options.WaiterBackplane);
 
@@ -34,7 +37,7 @@ public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler file
     /// <summary><c>/wait</c>: held until the next <c>/notify</c>; the body is the number that notify released.
     /// While held, the request is one small waiter object in <see cref="Waiters"/> (no async method waits here).</summary>
     public ValueTask<HttpResponse> WaitAsync(HttpRequest request, CancellationToken cancellationToken)
-        => Waiters.WaitAsync(static released => Number(released), cancellationToken);
+        => Waiters.WaitAsync(_answerReleased ??= AnswerReleased, cancellationToken);
 
     /// <summary><c>/notify</c>: releases every waiter; the body is how many.</summary>
     public ValueTask<HttpResponse> NotifyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -43,6 +46,24 @@ public sealed class BuiltInEndpoints(SiteOptions options, StaticFileHandler file
     /// <summary><c>/waiters</c>: the number waiting now.</summary>
     public ValueTask<HttpResponse> WaitersAsync(HttpRequest request, CancellationToken cancellationToken)
         => ValueTask.FromResult(Number(Waiters.Count));
+
+    // The answer of the waiters one notify released. It is the same for all of them, so it is built once and
+    // shared, as a broadcast server encodes its message once for all its subscribers: a response is never changed
+    // after its handler returned it, and its body is only read. (Ten thousand waiters released at once built ten
+    // thousand copies: about 350 bytes and a header table each, on the loop that has to answer them all.)
+    private HttpResponse AnswerReleased(int released)
+    {
+        var last = Volatile.Read(ref _lastReleased);
+        if (last is not null && last.Count == released)
+        {
+            return last.Response;
+        }
+        var answer = Number(released);
+        Volatile.Write(ref _lastReleased, new ReleasedAnswer(released, answer)); // racing loops may both build one: either is right
+        return answer;
+    }
+
+    private sealed record ReleasedAnswer(int Count, HttpResponse Response);
 
     // A plain-text number, not cacheable: every answer is a fresh count.
     private static HttpResponse Number(int value)

@@ -39,6 +39,7 @@ public sealed class EventLoop : IDisposable
     private readonly Lock _gate = new();
     private Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
     private Queue<(SendOrPostCallback Callback, object? State)> _running = new();
+    private readonly Queue<(SendOrPostCallback Callback, object? State)> _endOfTurn = new(); // loop thread only
     private int _sleeping;          // 1 while the loop thread is in (or about to enter) a sleeping epoll_wait
     private volatile bool _stopping;
     private int _active;            // spawned work not yet completed; loop thread only
@@ -126,6 +127,19 @@ public sealed class EventLoop : IDisposable
         {
             Wake();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> on the loop thread once the work of the current turn is done (the posted
+    /// work, or the ready descriptors and the due timers), before the loop waits again: libuv's closing phase.
+    /// Connections close their descriptors here, so that the answers of ten thousand long-polls released in one
+    /// turn are all on the wire before the first close(2). Loop thread only.
+    /// </summary>
+    public void AtEndOfTurn(SendOrPostCallback callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Debug.Assert(InLoop, "the end of a turn belongs to the loop thread");
+        _endOfTurn.Enqueue((callback, state));
     }
 
     /// <summary>Runs <paramref name="work"/> on the loop thread (at once when called there); the loop counts
@@ -300,6 +314,7 @@ public sealed class EventLoop : IDisposable
             while (true)
             {
                 RunPosted();
+                EndTurn();
                 if (_stopping && _active == 0)
                 {
                     return;
@@ -322,10 +337,12 @@ public sealed class EventLoop : IDisposable
                     Dispatch(events[i]);
                 }
                 FireTimers();
+                EndTurn();
             }
         }
         finally
         {
+            EndTurn();
             t_current = null;
         }
     }
@@ -386,6 +403,22 @@ public sealed class EventLoop : IDisposable
             (_posted, _running) = (_running, _posted);
         }
         while (_running.TryDequeue(out var item))
+        {
+            try
+            {
+                item.Callback(item.State);
+            }
+            catch (Exception e)
+            {
+                // Top of a unit of loop work: the only catch-all here, and it logs.
+                ServerLog.LoopWorkFailed(_log, Index, e);
+            }
+        }
+    }
+
+    private void EndTurn()
+    {
+        while (_endOfTurn.TryDequeue(out var item))
         {
             try
             {
