@@ -8,7 +8,6 @@ using Skein.Testing;
 
 namespace Skein.Server.Tests.Integration;
 
-[Collection(TimingSensitive.Name)]
 public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixture<MatrixServers>
 {
     public static TheoryData<ConcurrencyModel> AllModels => [.. Enum.GetValues<ConcurrencyModel>()];
