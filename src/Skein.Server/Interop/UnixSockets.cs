@@ -43,8 +43,9 @@ internal static unsafe partial class UnixSockets
     /// <summary>sizeof(struct cmsghdr): size_t len; int level; int type.</summary>
     public const int CmsgHeaderBytes = 16;
 
-    /// <summary>CMSG_SPACE(sizeof(int)): the header plus one descriptor, rounded up to size_t's alignment.</summary>
-    public const int CmsgSpaceOneFd = 24;
+    /// <summary>CMSG_SPACE(descriptors * sizeof(int)): the header plus that many descriptors, rounded up to
+    /// size_t's alignment (24 bytes for one).</summary>
+    public static int CmsgSpace(int descriptors) => CmsgHeaderBytes + (((descriptors * sizeof(int)) + 7) & ~7);
 
     /// <summary>CMSG_LEN(sizeof(int)).</summary>
     public const int CmsgLenOneFd = CmsgHeaderBytes + sizeof(int);

@@ -29,7 +29,7 @@ public sealed class Listener : IDisposable
     // Set when the socket is non-blocking underneath (O_NONBLOCK belongs to the open file, so a socket others hold
     // may have it whatever this process wants): an accept that waits then waits in poll(2) on the socket and on
     // this eventfd, which Stop signals. Null for a socket that blocks, whose accept(2) Stop's shutdown(2) wakes.
-    private readonly SafeFileHandle? _wake;
+    private SafeFileHandle? _wake;
     private bool _eventLoop; // PrepareForEventLoop was called: only the non-blocking TryAcceptPending may be used
     private int _failures;       // consecutive failed accepts (one burst); touched by the accepting thread only
     private long _failingSince;
@@ -42,13 +42,7 @@ public sealed class Listener : IDisposable
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
         if (Fcntl.IsNonBlocking((int)socket.SafeHandle.DangerousGetHandle()))
         {
-            _wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK), ownsHandle: true);
-            if (_wake.IsInvalid)
-            {
-                var errno = Errno.Last;
-                _wake.Dispose();
-                throw Errno.SocketError(errno);
-            }
+            _wake = NewWake();
         }
         // Linux copies TCP_NODELAY to every socket accepted from this one (inet_csk_clone_lock copies the whole
         // socket): set once here, also on one inherited from systemd or a master, no accept needs a setsockopt.
@@ -139,6 +133,33 @@ public sealed class Listener : IDisposable
     {
         Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
         _eventLoop = true;
+    }
+
+    /// <summary>Makes the socket non-blocking underneath for a master that hands out every connection pending
+    /// at once (<see cref="TryAcceptDescriptorNow"/> after <see cref="TryAcceptDescriptor"/>, which then waits in
+    /// poll(2) on the socket and on an eventfd <see cref="Stop"/> signals). Call before the first accept.</summary>
+    /// <exception cref="SocketException">No eventfd (EMFILE).</exception>
+    /// <exception cref="IOException">fcntl failed.</exception>
+    public void PrepareForHandOut()
+    {
+        if (_wake is null)
+        {
+            var wake = NewWake();
+            Fcntl.SetNonBlocking((int)Socket.SafeHandle.DangerousGetHandle());
+            Volatile.Write(ref _wake, wake); // a Stop that still saw none shuts the socket down, which wakes poll(2) too
+        }
+    }
+
+    private static SafeFileHandle NewWake()
+    {
+        var wake = new SafeFileHandle(Epoll.EventFd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK), ownsHandle: true);
+        if (wake.IsInvalid)
+        {
+            var errno = Errno.Last;
+            wake.Dispose();
+            throw Errno.SocketError(errno);
+        }
+        return wake;
     }
 
     /// <summary>
@@ -245,31 +266,30 @@ public sealed class Listener : IDisposable
 
     /// <summary>
     /// As <see cref="TryAccept"/>, for a master that passes the connection on to another process (hybrid): one
-    /// accept4(2) that blocks, whose new socket is non-blocking and close-on-exec from the call itself (the
+    /// accept4(2) that waits for a client, whose new socket is non-blocking and close-on-exec from the call itself (the
     /// worker's event loop needs no fcntl), with its client's address (a struct sockaddr) written into
     /// <paramref name="address"/> (at least <see cref="UnixSockets.SockAddrBytes"/>) and its length in
     /// <paramref name="addressLength"/> (the worker needs no getpeername). The descriptor is closed with
-    /// close(2) when disposed.
+    /// close(2) when disposed. <paramref name="nonePending"/>: the caller's last <see cref="TryAcceptDescriptorNow"/>
+    /// found nothing, so a non-blocking socket is waited on (poll(2)) before the first accept4, not after a second
+    /// one that fails.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called after <see cref="PrepareForEventLoop"/>.</exception>
-    public unsafe bool TryAcceptDescriptor(Span<byte> address, out int addressLength, out SafeHandle descriptor, Action? onOutOfDescriptors = null)
+    public bool TryAcceptDescriptor(Span<byte> address, out int addressLength, out SafeHandle descriptor, Action? onOutOfDescriptors = null, bool nonePending = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(address.Length, UnixSockets.SockAddrBytes);
         EnsureWaitingAllowed();
         var backoff = TimeSpan.Zero;
+        if (nonePending && _wake is not null)
+        {
+            WaitUntilReadableOrStopped();
+        }
         while (!_stopped)
         {
-            var length = (uint)UnixSockets.SockAddrBytes;
-            int fd;
-            SocketError error;
-            fixed (byte* into = address)
-            {
-                fd = Accept4(UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC, into, &length, out error);
-            }
-            if (fd >= 0)
+            if (AcceptDescriptor(address, out addressLength, out var error) is { } accepted)
             {
                 EndBurst();
-                (addressLength, descriptor) = ((int)Math.Min(length, UnixSockets.SockAddrBytes), new SafeFileHandle(fd, ownsHandle: true));
+                descriptor = accepted;
                 return true;
             }
             if (error == SocketError.WouldBlock && _wake is not null)
@@ -283,6 +303,32 @@ public sealed class Listener : IDisposable
         }
         (addressLength, descriptor) = (0, null!);
         return false;
+    }
+
+    /// <summary>
+    /// As <see cref="TryAcceptDescriptor"/>, without waiting (after <see cref="PrepareForHandOut"/>): true with a
+    /// connection that is already pending; false when none is, or when this accept failed (a client that gave up
+    /// first, out of descriptors, stopped): the next <see cref="TryAcceptDescriptor"/> waits, skips or backs off.
+    /// </summary>
+    public bool TryAcceptDescriptorNow(Span<byte> address, out int addressLength, out SafeHandle descriptor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(address.Length, UnixSockets.SockAddrBytes);
+        descriptor = AcceptDescriptor(address, out addressLength, out _)!;
+        return descriptor is not null;
+    }
+
+    // One accept4(2) of a non-blocking, close-on-exec socket with its client's address in `address`; null with
+    // the error when none was accepted.
+    private unsafe SafeFileHandle? AcceptDescriptor(Span<byte> address, out int addressLength, out SocketError error)
+    {
+        var length = (uint)UnixSockets.SockAddrBytes;
+        int fd;
+        fixed (byte* into = address)
+        {
+            fd = Accept4(UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC, into, &length, out error);
+        }
+        addressLength = fd >= 0 ? (int)Math.Min(length, UnixSockets.SockAddrBytes) : 0;
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : null;
     }
 
     // After a failed accept: false once the listener is stopped; true to accept the next connection when the

@@ -11,18 +11,20 @@ using Skein.Server.Threading;
 namespace Skein.Server.Models;
 
 /// <summary>Receives the master's messages on <paramref name="loops"/>' first loop until Stop or end-of-file:
-/// each Serve's socket is admitted and served on the group's next loop, in the order the master sent them.</summary>
+/// each ServeMany's sockets are admitted and served on the group's next loop, in the order the master sent them.</summary>
 internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channel, EventLoopGroup loops) : IReadinessHandler, IDisposable
 {
     private readonly EventLoop _loop = loops.Loops[0];
     private readonly ManualResetEventSlim _ended = new();
+    private readonly SafeFileHandle?[] _received = new SafeFileHandle?[HandOutBatch.MaxConnections]; // the loop's only
+
     private int _registration = -1;
     private bool _stopped;
 
     /// <summary>Puts the channel in the first loop's epoll set; returns at once.</summary>
     public void Start() => _loop.Post(static state => ((HandOutReceiver)state!).Register(), this);
 
-    /// <summary>Blocks until the hand-out ends: true when the master said Stop (every Serve it sent before
+    /// <summary>Blocks until the hand-out ends: true when the master said Stop (every ServeMany it sent before
     /// was taken), false when the master is gone (end-of-file) or the channel failed.</summary>
     public bool WaitForEnd()
     {
@@ -39,11 +41,11 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
             return;
         }
         WorkerMessage message;
-        SafeFileHandle? fd;
+        int count;
         bool closed;
         try
         {
-            if (!channel.TryReceiveNow(out message, out fd, out closed))
+            if (!channel.TryReceiveNow(out message, _received, out count, out closed))
             {
                 if (closed)
                 {
@@ -58,15 +60,12 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
             End(stopped: false); // a channel that carries garbage is as good as gone
             return;
         }
-        if (message.Kind == WorkerMessageKind.Serve && fd is not null)
+        if (message.Kind == WorkerMessageKind.ServeMany)
         {
-            if (server.AdmitHandedOut(fd, message.Payload.Span) is { } connection)
-            {
-                loops.Next().Spawn(() => server.ServeAsync(connection));
-            }
+            Serve(message, count);
             return;
         }
-        fd?.Dispose();
+        Release(0, count);
         if (message.Kind == WorkerMessageKind.ReopenLogs)
         {
             ProcessWorker.ReopenLogs(server);
@@ -79,6 +78,40 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
 
     /// <summary>Releases the end signal (after <see cref="WaitForEnd"/> returned).</summary>
     public void Dispose() => _ended.Dispose();
+
+    // Each connection of a batch, admitted with the address that came with it and served on the group's next
+    // loop, in the order the master accepted them. A batch whose addresses do not match its sockets is garbage.
+    private void Serve(WorkerMessage message, int count)
+    {
+        var payload = message.Payload.Span;
+        var offset = 0;
+        var served = 0;
+        for (; served < count && HandOutBatch.TryReadAddress(payload, ref offset, out var peer); served++)
+        {
+            var fd = _received[served]!;
+            _received[served] = null;
+            if (server.AdmitHandedOut(fd, peer) is { } connection)
+            {
+                loops.Next().Spawn(() => server.ServeAsync(connection));
+            }
+        }
+        if (served != count || count != message.Value || offset != payload.Length)
+        {
+            Release(served, count);
+            ProcessLog.ChannelFailed(server.Log, Environment.ProcessId, $"A batch of {message.Value} connections came with {count} sockets and {payload.Length} bytes of addresses.");
+            End(stopped: false);
+        }
+    }
+
+    // Closes received descriptors nobody took.
+    private void Release(int from, int count)
+    {
+        for (var i = from; i < count; i++)
+        {
+            _received[i]!.Dispose();
+            _received[i] = null;
+        }
+    }
 
     private void Register()
     {

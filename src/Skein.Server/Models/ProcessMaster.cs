@@ -6,6 +6,7 @@
 
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Skein.Server.Interop;
 using Skein.Server.Lifecycle;
 using Skein.Server.Observability;
@@ -27,7 +28,7 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     private readonly SharedSignal _shared = SharedSignal.Create();
     private readonly Lock _scoreboardGate = new();
     private Scoreboard? _scoreboard;
-    // Held while a connection is handed to a worker and while the generation switches (hybrid): a Serve sent
+    // Held while connections are handed to a worker and while the generation switches (hybrid): a batch sent
     // to a worker of the old generation thus always goes out before that worker's Stop, and it reads in order.
     private readonly Lock _switch = new();
     private readonly List<Generation> _generations = [];
@@ -48,45 +49,81 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
     }
 
     /// <summary>hybrid: starts <c>-w</c> workers and one standby and supervises them; accepts on the calling
-    /// thread and hands each connection (SCM_RIGHTS) to the next ready worker of the current generation in
-    /// turn, so every worker gets the same share. While no worker is ready, new connections wait in the
-    /// listen backlog.</summary>
+    /// thread and hands each connection (SCM_RIGHTS) to the next ready worker of the current generation in turn,
+    /// so every worker gets the same share. It accepts every connection pending when it wakes (up to
+    /// <see cref="HandOutBatch.MaxConnections"/>, as nginx's multi_accept), and each worker's turns among them
+    /// travel in one message. While no worker is ready, new connections wait in the listen backlog.</summary>
     public void RunHandingOut(Listener listener, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(listener);
         Begin(_ => { }, stopping);
+        listener.PrepareForHandOut();
         // accept4 makes each socket non-blocking and writes its client's address here; the address travels with
         // the socket, so the worker's loop takes it as it is, without a syscall (ServerContext.AdmitHandedOut).
         var address = new byte[UnixSockets.SockAddrBytes];
         var onOutOfDescriptors = () => server.Descriptors.OnExhausted(server.Connections.Count);
+        using var accepted = new HandOutBatch();
+        using var share = new HandOutBatch();
+        var drained = false; // the last round ended on an accept that found nothing: wait before the next accept4
         for (var worker = Next(out var generation);
-             worker is not null && listener.TryAcceptDescriptor(address, out var length, out var descriptor, onOutOfDescriptors);
+             worker is not null && listener.TryAcceptDescriptor(address, out var length, out var descriptor, onOutOfDescriptors, drained);
              worker = Next(out generation))
         {
-            using (descriptor) // the master's copy is closed once the worker holds its own
+            drained = false;
+            Take(accepted, descriptor, address.AsSpan(0, length));
+            while (!accepted.IsFull)
             {
-                var peer = address.AsMemory(0, length);
-                if (server.Admit(descriptor, UnixSockets.ToEndPoint(peer.Span)) is not { } connection)
+                if (!listener.TryAcceptDescriptorNow(address, out length, out descriptor))
                 {
-                    continue; // refused with 503 (connection limit)
+                    drained = true;
+                    break;
                 }
-                // The master's registry only admits (503 when full); the worker's own registry takes it from here.
-                server.Connections.Unregister(connection);
-                var serve = new WorkerMessage(WorkerMessageKind.Serve, connection.Id, peer);
-                while (worker is not null)
+                Take(accepted, descriptor, address.AsSpan(0, length));
+            }
+            // Connection i of the round goes to the i-th worker in turn from this one (as one at a time would).
+            var workers = generation.Supervisor.Count;
+            for (var turn = 0; turn < Math.Min(workers, accepted.Count) && worker is not null; turn++)
+            {
+                if (turn > 0)
                 {
-                    lock (_switch)
-                    {
-                        if (generation == _current && worker.TrySend(serve, descriptor))
-                        {
-                            break;
-                        }
-                    }
-                    // That worker died since it was chosen, or its generation was replaced: the next one takes it.
                     worker = Next(out generation);
                 }
+                accepted.MoveEvery(turn, workers, share);
+                HandOut(share, worker, generation);
             }
+            accepted.Clear(); // the server stopped before every turn was handed out: closes the rest
         }
+    }
+
+    // Admits an accepted socket (503 past the limit) into the batch for a worker.
+    private void Take(HandOutBatch batch, SafeHandle descriptor, ReadOnlySpan<byte> peer)
+    {
+        if (server.Admit(descriptor, UnixSockets.ToEndPoint(peer)) is not { } connection)
+        {
+            descriptor.Dispose(); // refused with 503 (connection limit)
+            return;
+        }
+        // The master's registry only admits (503 when full); the worker's own registry takes it from here.
+        server.Connections.Unregister(connection);
+        batch.Add(descriptor, peer);
+    }
+
+    // Sends the batch to `worker`, or, if that one died since it was chosen or its generation was replaced, to the
+    // next one; then closes the master's copies.
+    private void HandOut(HandOutBatch batch, WorkerProcess? worker, Generation generation)
+    {
+        while (batch.Count > 0 && worker is not null)
+        {
+            lock (_switch)
+            {
+                if (generation == _current && worker.Channel.TrySend(batch.Message, batch.Descriptors))
+                {
+                    break;
+                }
+            }
+            worker = Next(out generation);
+        }
+        batch.Clear();
     }
 
     /// <summary>

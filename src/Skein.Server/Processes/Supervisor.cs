@@ -31,6 +31,9 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
     private bool _stopping;
     private int _failedStarts;
 
+    /// <summary>How many worker slots it keeps filled (<c>-w</c>; the standby not counted).</summary>
+    public int Count => count;
+
     /// <summary>The workers alive now (a snapshot).</summary>
     public IReadOnlyList<WorkerProcess> Workers
     {

@@ -57,34 +57,51 @@ public sealed class UnixFdChannel : IDisposable
     /// <summary>Clears close-on-exec on this end so the next child process started inherits it.</summary>
     public void AllowInheritance() => Fcntl.SetCloseOnExec(Fd, false);
 
+    /// <summary>The most descriptors one message carries (<see cref="Send(ReadOnlySpan{byte}, ReadOnlySpan{SafeHandle})"/>,
+    /// <see cref="ReceiveNow"/>): a hybrid master's batch of accepted
+    /// sockets. The kernel takes up to 253 (SCM_MAX_FD).</summary>
+    public const int MaxDescriptors = 16;
+
     /// <summary>Sends one message of at most <see cref="MaxMessageBytes"/>, passing a duplicate of
     /// <paramref name="fd"/> along when it is given. The sender keeps its own copy of the descriptor.</summary>
     /// <exception cref="IOException">The other end is closed (EPIPE) or the send failed.</exception>
-    public unsafe void Send(ReadOnlySpan<byte> message, SafeHandle? fd = null)
+    public void Send(ReadOnlySpan<byte> message, SafeHandle? fd = null)
+        => Send(message, fd is null ? [] : new ReadOnlySpan<SafeHandle>(in fd));
+
+    /// <summary>Sends one message of at most <see cref="MaxMessageBytes"/> with duplicates of up to
+    /// <see cref="MaxDescriptors"/> descriptors, in order, in one sendmsg(2) (one SCM_RIGHTS message). The sender
+    /// keeps its own copies.</summary>
+    /// <exception cref="IOException">The other end is closed (EPIPE) or the send failed.</exception>
+    public unsafe void Send(ReadOnlySpan<byte> message, ReadOnlySpan<SafeHandle> fds)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(message.Length, MaxMessageBytes);
         ArgumentOutOfRangeException.ThrowIfZero(message.Length);
-        bool addedFd = false;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fds.Length, MaxDescriptors);
+        var added = 0;
         bool addedSelf = false;
         try
         {
-            fd?.DangerousAddRef(ref addedFd);
+            byte* control = stackalloc byte[CmsgSpace(MaxDescriptors)];
+            new Span<byte>(control, CmsgSpace(fds.Length)).Clear();
+            for (; added < fds.Length; added++)
+            {
+                var ignored = false;
+                fds[added].DangerousAddRef(ref ignored); // throws for a closed one: nothing is sent
+                ((int*)(control + CmsgHeaderBytes))[added] = (int)fds[added].DangerousGetHandle();
+            }
             _handle.DangerousAddRef(ref addedSelf);
-            byte* control = stackalloc byte[CmsgSpaceOneFd];
-            new Span<byte>(control, CmsgSpaceOneFd).Clear();
             fixed (byte* data = message)
             {
                 var iov = new IoVec { Base = data, Length = (nuint)message.Length };
                 var header = new MsgHdr { Iov = &iov, IovLen = 1 };
-                if (fd is not null)
+                if (fds.Length > 0)
                 {
                     var cmsg = (CmsgHdr*)control;
-                    cmsg->Len = CmsgLenOneFd;
+                    cmsg->Len = (nuint)(CmsgHeaderBytes + (fds.Length * sizeof(int)));
                     cmsg->Level = SOL_SOCKET;
                     cmsg->Type = SCM_RIGHTS;
-                    *(int*)(control + CmsgHeaderBytes) = (int)fd.DangerousGetHandle();
                     header.Control = control;
-                    header.ControlLen = CmsgSpaceOneFd;
+                    header.ControlLen = (nuint)CmsgSpace(fds.Length);
                 }
                 nint sent;
                 while ((sent = SendMsg(Fd, &header, MSG_NOSIGNAL)) < 0 && Errno.Last == Errno.EINTR)
@@ -102,9 +119,9 @@ public sealed class UnixFdChannel : IDisposable
             {
                 _handle.DangerousRelease();
             }
-            if (addedFd)
+            for (var i = 0; i < added; i++)
             {
-                fd!.DangerousRelease();
+                fds[i].DangerousRelease();
             }
         }
     }
@@ -117,28 +134,38 @@ public sealed class UnixFdChannel : IDisposable
     /// <exception cref="InvalidDataException">The message or its descriptors did not fit.</exception>
     public int Receive(Span<byte> buffer, out SafeFileHandle? fd) => ReceiveWith(buffer, 0, out fd);
 
-    /// <summary>As <see cref="Receive"/>, without waiting: -1 when no message
-    /// is waiting (for an event loop that watches <see cref="Handle"/>).</summary>
+    /// <summary>As <see cref="Receive"/>, without waiting (-1 when no message is waiting: for an event loop that
+    /// watches <see cref="Handle"/>), for a message with up to <paramref name="fds"/>' length of descriptors (at
+    /// most <see cref="MaxDescriptors"/>): they are returned in order in its first <paramref name="count"/>
+    /// elements, owned by the caller (close-on-exec).</summary>
     /// <exception cref="IOException">The receive failed.</exception>
     /// <exception cref="InvalidDataException">The message or its descriptors did not fit.</exception>
-    public int ReceiveNow(Span<byte> buffer, out SafeFileHandle? fd) => ReceiveWith(buffer, MSG_DONTWAIT, out fd);
+    public int ReceiveNow(Span<byte> buffer, Span<SafeFileHandle?> fds, out int count) => ReceiveWith(buffer, MSG_DONTWAIT, fds, out count);
 
     /// <summary>The descriptor of this end, for an epoll set; this object still owns it.</summary>
     public SafeHandle Handle => _handle;
 
-    private unsafe int ReceiveWith(Span<byte> buffer, int flags, out SafeFileHandle? fd)
+    private int ReceiveWith(Span<byte> buffer, int flags, out SafeFileHandle? fd)
     {
         fd = null;
+        return ReceiveWith(buffer, flags, new Span<SafeFileHandle?>(ref fd), out _);
+    }
+
+    private unsafe int ReceiveWith(Span<byte> buffer, int flags, Span<SafeFileHandle?> fds, out int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fds.Length, MaxDescriptors);
+        count = 0;
         bool addedSelf = false;
         try
         {
             _handle.DangerousAddRef(ref addedSelf);
-            byte* control = stackalloc byte[CmsgSpaceOneFd];
-            new Span<byte>(control, CmsgSpaceOneFd).Clear();
+            var space = CmsgSpace(fds.Length);
+            byte* control = stackalloc byte[CmsgSpace(MaxDescriptors)];
+            new Span<byte>(control, space).Clear();
             fixed (byte* data = buffer)
             {
                 var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
-                var header = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = CmsgSpaceOneFd };
+                var header = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = (nuint)space };
                 nint received;
                 while ((received = RecvMsg(Fd, &header, MSG_CMSG_CLOEXEC | flags)) < 0 && Errno.Last == Errno.EINTR)
                 {
@@ -150,13 +177,21 @@ public sealed class UnixFdChannel : IDisposable
                 var cmsg = (CmsgHdr*)control;
                 if (header.ControlLen >= CmsgLenOneFd && cmsg->Level == SOL_SOCKET && cmsg->Type == SCM_RIGHTS)
                 {
-                    // Take ownership first, so the descriptor is closed even if the message is then refused.
-                    fd = new SafeFileHandle(*(int*)(control + CmsgHeaderBytes), ownsHandle: true);
+                    // Take ownership first, so the descriptors are closed even if the message is then refused.
+                    count = Math.Min((int)(cmsg->Len - CmsgHeaderBytes) / sizeof(int), fds.Length);
+                    for (var i = 0; i < count; i++)
+                    {
+                        fds[i] = new SafeFileHandle(((int*)(control + CmsgHeaderBytes))[i], ownsHandle: true);
+                    }
                 }
                 if ((header.Flags & (MSG_CTRUNC | MSG_TRUNC)) != 0)
                 {
-                    fd?.Dispose();
-                    fd = null;
+                    for (var i = 0; i < count; i++)
+                    {
+                        fds[i]!.Dispose();
+                        fds[i] = null;
+                    }
+                    count = 0;
                     throw new InvalidDataException("A channel message or its descriptors were truncated.");
                 }
                 return (int)received;

@@ -12,8 +12,8 @@ namespace Skein.Server.Processes;
 /// <summary>One end of a master↔worker channel, speaking <see cref="WorkerMessage"/>s.</summary>
 public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
 {
-    /// <summary>The largest message after Start: a kind, a number and a socket address (sockaddr_in6), rounded up.</summary>
-    public const int SmallMessageBytes = 64;
+    /// <summary>The largest message after Start: a hybrid master's batch of connections (<see cref="HandOutBatch"/>).</summary>
+    public const int SmallMessageBytes = HandOutBatch.MaxMessageBytes;
 
     private readonly Lock _sendLock = new();
 
@@ -36,17 +36,22 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
 
     /// <summary>Sends <paramref name="message"/> with an optional descriptor; false if the other end is gone.</summary>
     public bool TrySend(WorkerMessage message, SafeHandle? fd = null)
+        => TrySend(message, fd is null ? [] : new ReadOnlySpan<SafeHandle>(in fd));
+
+    /// <summary>Sends <paramref name="message"/> with up to <see cref="UnixFdChannel.MaxDescriptors"/> descriptors,
+    /// in order, in one sendmsg(2); false if the other end is gone.</summary>
+    public bool TrySend(WorkerMessage message, ReadOnlySpan<SafeHandle> fds)
     {
         var length = message.EncodedBytes;
-        var rented = length > 64 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> bytes = rented ?? stackalloc byte[64];
+        var rented = length > SmallMessageBytes ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented ?? stackalloc byte[SmallMessageBytes];
         bytes = bytes[..length];
         message.Encode(bytes);
         try
         {
             lock (_sendLock)
             {
-                Channel.Send(bytes, fd);
+                Channel.Send(bytes, fds);
             }
             return true;
         }
@@ -97,19 +102,20 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         }
     }
 
-    /// <summary>Receives a message already waiting, without blocking: true with it; false when none is waiting,
-    /// or, with <paramref name="closed"/>, at end-of-file. Only for the small messages that follow Start (a
-    /// fixed buffer, no peek for the size first: one recvmsg per message): a larger one throws.</summary>
+    /// <summary>Receives a message already waiting, without blocking: true with it and the descriptors that came
+    /// with it (the first <paramref name="count"/> of <paramref name="fds"/>, owned by the caller); false when none
+    /// is waiting, or, with <paramref name="closed"/>, at end-of-file. Only for the small messages that follow
+    /// Start (a fixed buffer, no peek for the size first: one recvmsg per message): a larger one throws.</summary>
     /// <exception cref="InvalidDataException">The peer sent something that is not a small message.</exception>
-    public bool TryReceiveNow(out WorkerMessage message, out SafeFileHandle? fd, out bool closed)
+    public bool TryReceiveNow(out WorkerMessage message, Span<SafeFileHandle?> fds, out int count, out bool closed)
     {
         message = default;
-        fd = null;
+        count = 0;
         Span<byte> buffer = stackalloc byte[SmallMessageBytes];
         int length;
         try
         {
-            length = Channel.ReceiveNow(buffer, out fd);
+            length = Channel.ReceiveNow(buffer, fds, out count);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -120,8 +126,17 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         {
             return false;
         }
-        message = Decode(buffer[..length], ref fd);
-        return true;
+        if (WorkerMessage.TryDecode(buffer[..length], out message))
+        {
+            return true;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            fds[i]!.Dispose();
+            fds[i] = null;
+        }
+        count = 0;
+        throw NotAMessage(buffer[..length]);
     }
 
     // A received message, or (closing the descriptor that came with it) InvalidDataException if it is none.
@@ -133,8 +148,11 @@ public sealed class WorkerChannel(UnixFdChannel channel) : IDisposable
         }
         fd?.Dispose();
         fd = null;
-        throw new InvalidDataException($"Not a worker message: {received.Length} bytes, kind {received[0]}.");
+        throw NotAMessage(received);
     }
+
+    private static InvalidDataException NotAMessage(ReadOnlySpan<byte> received)
+        => new($"Not a worker message: {received.Length} bytes, kind {received[0]}.");
 
     /// <summary>True when a message (or the master's end-of-file) is already waiting.</summary>
     public bool HasPending => Channel.HasPending();

@@ -16,10 +16,8 @@ public enum WorkerMessageKind : byte
     /// (process-pool and hybrid). Sent once, when the worker takes a slot.</summary>
     Listen = 2,
 
-    /// <summary>Master → worker, with one accepted socket attached: serve this connection (process per
-    /// connection: then exit). <see cref="WorkerMessage.Value"/> is the master's connection id; hybrid's master
-    /// adds its client's address as the payload (a struct sockaddr, as accept4 wrote it) and has made the
-    /// socket non-blocking.</summary>
+    /// <summary>Master → worker, with one accepted socket attached: serve this connection, then exit (process
+    /// per connection). <see cref="WorkerMessage.Value"/> is the master's connection id.</summary>
     Serve = 3,
 
     /// <summary>Master → worker: shut down gracefully (stop accepting, finish in-flight requests, exit 0).</summary>
@@ -32,10 +30,16 @@ public enum WorkerMessageKind : byte
 
     /// <summary>Master → worker: reopen the log files by their names (the master got SIGUSR1, after logrotate).</summary>
     ReopenLogs = 6,
+
+    /// <summary>Master → hybrid worker, with the sockets it accepted since its last wait attached, in order (up to
+    /// <see cref="UnixFdChannel.MaxDescriptors"/>, non-blocking): serve each. <see cref="WorkerMessage.Value"/> is
+    /// how many; the payload is their clients' addresses in the same order, each one byte of length and a struct
+    /// sockaddr as accept4 wrote it (<see cref="HandOutBatch"/>).</summary>
+    ServeMany = 7,
 }
 
 /// <summary>One message on a worker's channel: a kind, one number (a pid, a connection id, a slot) and,
-/// for <see cref="WorkerMessageKind.Start"/> and hybrid's <see cref="WorkerMessageKind.Serve"/>, a payload.</summary>
+/// for <see cref="WorkerMessageKind.Start"/> and <see cref="WorkerMessageKind.ServeMany"/>, a payload.</summary>
 public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value = 0, ReadOnlyMemory<byte> Payload = default)
 {
     /// <summary>Encoded size without payload: one byte of kind, eight bytes of value (little-endian).</summary>
@@ -58,7 +62,7 @@ public readonly record struct WorkerMessage(WorkerMessageKind Kind, long Value =
     {
         message = default;
         // A range check, not Enum.IsDefined: that one reads enum metadata, a cost a native worker pays at start.
-        if (source.Length < HeaderBytes || source[0] is < (byte)WorkerMessageKind.Ready or > (byte)WorkerMessageKind.ReopenLogs)
+        if (source.Length < HeaderBytes || source[0] is < (byte)WorkerMessageKind.Ready or > (byte)WorkerMessageKind.ServeMany)
         {
             return false;
         }
