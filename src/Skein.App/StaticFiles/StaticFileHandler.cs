@@ -180,11 +180,12 @@ public sealed class StaticFileHandler : IHttpHandler
     }
 
     // §13.1.5: an entity-tag must match strongly; a date must equal Last-Modified exactly (and a weak
-    // tag, or anything unparsable, means "stale": send everything).
+    // tag, or anything unparsable, means "stale": send everything). A weak tag starts "W/", not just "W":
+    // "Wed, 02 Dec 2026 ..." is a date.
     private static bool IfRangeHolds(ReadOnlySpan<byte> ifRange, FileEntry entry)
     {
         var value = ifRange.Trim(" \t"u8);
-        if (!value.IsEmpty && (value[0] == '"' || value[0] == 'W'))
+        if (!value.IsEmpty && (value[0] == '"' || value.StartsWith("W/"u8)))
         {
             return EntityTag.IsValid(value) && EntityTag.ListMatches(value, entry.ETagBytes, EntityTagComparison.Strong);
         }

@@ -77,6 +77,26 @@ public sealed class RangeRequestTests : IDisposable
         Assert.Equal(206, byDate.Status);
     }
 
+    // Any day of the week: a Wednesday's date starts with "W", as a weak entity-tag does ("W/").
+    [Theory]
+    [InlineData("2026-11-29")]
+    [InlineData("2026-11-30")]
+    [InlineData("2026-12-01")]
+    [InlineData("2026-12-02")]
+    [InlineData("2026-12-03")]
+    [InlineData("2026-12-04")]
+    [InlineData("2026-12-05")]
+    public async Task If_range_with_the_date_gets_the_range_on_any_weekday(string day)
+    {
+        File.SetLastWriteTimeUtc(Path.Combine(_site.Root, "data.txt"), DateTime.Parse(day).AddHours(9.5));
+        var handler = _site.Create();
+        var lastModified = (await handler.GetAsync("/data.txt")).Headers.Get("Last-Modified");
+        Assert.StartsWith(DateTime.Parse(day).DayOfWeek.ToString()[..3], lastModified);
+        var response = await handler.GetAsync("/data.txt", "Range: bytes=0-3", $"If-Range: {lastModified}");
+        Assert.Equal(206, response.Status);
+        Assert.Equal(_content.AsSpan(0, 4).ToArray(), await Requests.ReadBodyAsync(response));
+    }
+
     [Theory]
     [InlineData("\"stale\"")]
     [InlineData("W/{0}")]
