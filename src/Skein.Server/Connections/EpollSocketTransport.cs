@@ -100,7 +100,7 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     /// <summary>From now on sends say MSG_MORE: full segments still leave at once, but the last partial one waits
     /// for the FIN, which then rides on it (Linux's tcp_send_fin adds the FIN to a segment not yet sent): ten
     /// thousand long-polls released at once (/notify) are ten thousand packets fewer over loopback. The FIN is
-    /// sent by shutdown(2) before the close (see <see cref="DisposeCore"/>).</summary>
+    /// sent by close(2), or by shutdown(2) first when input may be unread (see <see cref="DisposeCore"/>).</summary>
     public override void CloseAfterOutput() => _lastOutput = true;
 
     /// <summary>The loop reports the socket ready: completes the waiting receive or send, and tells a
@@ -204,10 +204,14 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         _timer?.Dispose();
         _hangUpWatch = null;
         _loop.Unregister(_registration, Handle, closing: true);
-        if (_lastOutput && !_finSent)
+        if (_lastOutput && !_finSent && _readable)
         {
-            // The held segment leaves with the FIN here. Not left to close(2): with input still unread, close
+            // The held segment leaves with the FIN now, by shutdown(2), when the socket is not known to be empty
+            // (the last read filled its buffer, or an edge came since): close(2) with bytes unread in the kernel
             // answers with a reset and drops what was never sent, while after the FIN the response is on its way.
+            // Otherwise close(2) at the turn's end sends the FIN with it, one syscall fewer per closing connection,
+            // as nginx's ngx_http_finalize_connection closes at once unless its read event is ready. (Bytes read
+            // but not parsed, in the input buffer, are out of the kernel already: they cannot cause a reset.)
             _ = UnixSockets.Shutdown(_fd, UnixSockets.SHUT_WR); // fails only if the client is gone already
         }
         if (_referenced)
