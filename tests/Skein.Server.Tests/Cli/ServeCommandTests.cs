@@ -100,9 +100,12 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task A_request_cut_at_the_shutdown_deadline_is_counted_in_the_last_line()
     {
-        await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v", "--shutdown-timeout", "200ms");
+        // --delay holds the request 60 s: past the 0.2 s deadline however late a loaded machine reads the log line
+        // and signals (with /io's 1 s alone, CI once saw the request finish before the deadline fired).
+        await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(), "-v",
+            "--shutdown-timeout", "200ms", "--delay", "60s");
         using var client = await RawClient.ConnectAsync(skein.Port);
-        await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n"); // /io answers after 1 s: past the deadline
+        await client.SendAsync("GET /io HTTP/1.1\r\nHost: x\r\n\r\n");
         await skein.WaitForOutputAsync("GET /io started", "the request in the handler");
         skein.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(0, await skein.WaitForExitAsync(Deadline.Default));
