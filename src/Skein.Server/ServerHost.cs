@@ -108,6 +108,7 @@ public static class ServerHost
             ConcurrencyModel.Async => (count, 0, $"{Plural(n, "event loop")} in this process"),
             ConcurrencyModel.Process => ("per-connection", n, $"a new process for each connection, {Plural(n, "spare process", "spare processes")} started ahead"),
             ConcurrencyModel.ProcessPool => (count, WarmStandby, $"{Plural(n, "worker process", "worker processes")} and {WarmStandby} warm standby that takes over a worker that dies"),
+            ConcurrencyModel.Hybrid when HybridModel.SharesListener(options) => (count, WarmStandby, $"1 worker process with an event loop that accepts by itself, and {WarmStandby} warm standby that takes over if it dies"),
             ConcurrencyModel.Hybrid => (count, WarmStandby, $"{Plural(n, "worker process", "worker processes")} with an event loop each, and {WarmStandby} warm standby that takes over a worker that dies"),
             _ => (count, 0, ModelName(options.Model)),
         };

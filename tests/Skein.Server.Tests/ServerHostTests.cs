@@ -14,6 +14,7 @@ public sealed class ServerHostTests
     [InlineData(ConcurrencyModel.Process, 4, "per-connection", 4, "a new process for each connection, 4 spare processes started ahead")]
     [InlineData(ConcurrencyModel.ProcessPool, 2, "2", 1, "2 worker processes and 1 warm standby that takes over a worker that dies")]
     [InlineData(ConcurrencyModel.Hybrid, 5, "5", 1, "5 worker processes with an event loop each, and 1 warm standby that takes over a worker that dies")]
+    [InlineData(ConcurrencyModel.Hybrid, 1, "1", 1, "1 worker process with an event loop that accepts by itself, and 1 warm standby that takes over if it dies")]
     public void The_start_up_line_says_what_runs_standby_processes_included(ConcurrencyModel model, int? workers, string shown, int standby, string words)
     {
         var (workersShown, standbyShown, said) = ServerHost.WhatRuns(new ServerOptions { Model = model, Workers = workers });

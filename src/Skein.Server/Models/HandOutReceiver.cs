@@ -1,17 +1,21 @@
 // The hybrid worker's end of the hand-out: the master's channel sits in the first event loop's epoll set, and
 // that loop receives each message itself and starts serving a handed-over connection at once (nginx's workers
 // read their channel in their own event cycle, ngx_channel_handler). No thread of the worker waits on the
-// channel, so a connection costs no wake-up of a second thread and no hop to the loop's queue. It does not
-// decide how a connection is served (ServerContext does) nor what happens when the hand-out ends (ProcessWorker).
+// channel, so a connection costs no wake-up of a second thread and no hop to the loop's queue. A master with one
+// worker sends it the listening socket instead (Listen), and the loop accepts from it as the async model's does
+// (EventLoopAcceptor). It does not decide how a connection is served (ServerContext does) nor what happens when
+// the hand-out ends (ProcessWorker).
 
 using Microsoft.Win32.SafeHandles;
+using Skein.Server.Lifecycle;
 using Skein.Server.Processes;
 using Skein.Server.Threading;
 
 namespace Skein.Server.Models;
 
 /// <summary>Receives the master's messages on <paramref name="loops"/>' first loop until Stop or end-of-file:
-/// each ServeMany's sockets are admitted and served on the group's next loop, in the order the master sent them.</summary>
+/// each ServeMany's sockets are admitted and served on the group's next loop, in the order the master sent them;
+/// a Listen's socket is accepted from on that loop until the server stops accepting.</summary>
 internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channel, EventLoopGroup loops) : IReadinessHandler, IDisposable
 {
     private readonly EventLoop _loop = loops.Loops[0];
@@ -20,6 +24,8 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
 
     private int _registration = -1;
     private bool _stopped;
+    private Listener? _listener;
+    private EventLoopAcceptor? _acceptor;
 
     /// <summary>Puts the channel in the first loop's epoll set; returns at once.</summary>
     public void Start() => _loop.Post(static state => ((HandOutReceiver)state!).Register(), this);
@@ -65,6 +71,12 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
             Serve(message, count);
             return;
         }
+        if (message.Kind == WorkerMessageKind.Listen && count == 1 && _listener is null)
+        {
+            Listen(_received[0]!);
+            _received[0] = null;
+            return;
+        }
         Release(0, count);
         if (message.Kind == WorkerMessageKind.ReopenLogs)
         {
@@ -76,8 +88,40 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
         }
     }
 
-    /// <summary>Releases the end signal (after <see cref="WaitForEnd"/> returned).</summary>
-    public void Dispose() => _ended.Dispose();
+    /// <summary>Releases the end signal and the listening socket, if one came (after <see cref="WaitForEnd"/> returned
+    /// and the server stopped accepting).</summary>
+    public void Dispose()
+    {
+        _acceptor?.Dispose();
+        _listener?.Dispose();
+        _ended.Dispose();
+    }
+
+    // The listening socket (the master's only worker): the loop accepts from it, and the server's "stop accepting"
+    // takes it out of the loop, then closes this process's copy (never shutdown(2): the master's copy stays open).
+    private void Listen(SafeFileHandle fd)
+    {
+        Listener listener;
+        try
+        {
+            listener = Listener.FromShared(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd)), server.Log);
+        }
+        catch (IOException e)
+        {
+            fd.Dispose();
+            ProcessLog.ChannelFailed(server.Log, Environment.ProcessId, e.Message);
+            End(stopped: false);
+            return;
+        }
+        var acceptor = new EventLoopAcceptor(server, listener, loops);
+        (_listener, _acceptor) = (listener, acceptor);
+        acceptor.Start();
+        server.Shutdown.OnStopAccepting(() =>
+        {
+            acceptor.Stop();
+            listener.Stop();
+        });
+    }
 
     // Each connection of a batch, admitted with the address that came with it and served on the group's next
     // loop, in the order the master accepted them. A batch whose addresses do not match its sockets is garbage.

@@ -12,6 +12,8 @@ namespace Skein.Server.Models;
 /// Hybrid, nginx-style processes: the master starts N worker processes (default: one per core), accepts
 /// every connection and hands it (SCM_RIGHTS) to the next worker in turn, so each worker gets the same
 /// share (docs/processes.md measures why this beats letting the workers race for the listening socket).
+/// With one worker there is nothing to share out: the master gives that worker the listening socket and its
+/// loop accepts by itself, as nginx's one worker does, so no connection pays for a second process on its path.
 /// Each worker runs one event loop serving all its connections asynchronously, so a worker holds thousands
 /// of idle or waiting connections on one thread, and the N processes use every core. A CPU-bound handler
 /// stalls only its own worker's loop; a crash loses only its worker's connections, and the master starts
@@ -22,11 +24,30 @@ public sealed class HybridModel(ServerContext server, WorkerLaunch launch) : ICo
     private readonly ProcessMaster _master = new(server, launch);
 
     /// <summary>The master: starts <c>-w</c> workers (and one standby) and replaces any that dies; accepts
-    /// and hands each connection to the next ready worker in turn, until shutdown.</summary>
-    public void Run(Listener listener, CancellationToken stopping) => _master.RunHandingOut(listener, stopping);
+    /// and hands each connection to the next ready worker in turn, until shutdown. With <c>-w 1</c> it gives the
+    /// worker the listening socket instead, chosen at start: a reload to more workers has them share it, as
+    /// process-pool's do (restart to hand out again), and a reload from more to one hands out to that one.</summary>
+    public void Run(Listener listener, CancellationToken stopping)
+    {
+        if (SharesListener(server.Options))
+        {
+            _master.RunSharing(listener, stopping);
+        }
+        else
+        {
+            _master.RunHandingOut(listener, stopping);
+        }
+    }
 
-    /// <summary>A worker: one event loop serving every connection the master hands it (<c>-w</c> counts
-    /// processes in the master, not loops in a worker).</summary>
+    /// <summary>Whether the master gives its one worker the listening socket rather than handing out.</summary>
+    public static bool SharesListener(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.EffectiveWorkers == 1;
+    }
+
+    /// <summary>A worker: one event loop serving every connection the master hands it, or, given the listening
+    /// socket, every connection it accepts (<c>-w</c> counts processes in the master, not loops in a worker).</summary>
     public static int Work(ProcessWorker worker)
     {
         ArgumentNullException.ThrowIfNull(worker);

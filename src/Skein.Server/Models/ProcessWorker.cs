@@ -122,8 +122,9 @@ public sealed class ProcessWorker
     }
 
     /// <summary>hybrid: report ready, then serve on <paramref name="loops"/> every connection the master
-    /// hands over, until it says Stop (graceful shutdown) or is gone. The channel is this worker's listener,
-    /// and the first loop reads it (<see cref="HandOutReceiver"/>). Returns the exit code.</summary>
+    /// hands over (or, given the listening socket, every one the first loop accepts), until it says Stop
+    /// (graceful shutdown) or is gone. The channel is this worker's listener, and the first loop reads it
+    /// (<see cref="HandOutReceiver"/>). Returns the exit code.</summary>
     public int ServeHandedOut(EventLoopGroup loops)
     {
         ArgumentNullException.ThrowIfNull(loops);

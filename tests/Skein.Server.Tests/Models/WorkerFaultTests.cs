@@ -1,6 +1,7 @@
 // A worker's crash, as the clients of a hybrid server see it: kill -9 of one worker process closes exactly
 // the connections that worker held; the other worker's keep-alive connections go on being answered, and new
-// connections are answered. Which worker holds which connection is read from /proc (the server side of each
+// connections are answered; with one worker, which accepts by itself, a client that comes while it is dead waits
+// for the standby. Which worker holds which connection is read from /proc (the server side of each
 // client's connection, by port, and the socket descriptors of each worker). The figures (how many requests
 // fail under load, how soon the standby serves) are benchmarks/faults/faults.py's, in docs/reliability.md.
 using System.Globalization;
@@ -66,16 +67,38 @@ public sealed class WorkerFaultTests
         }
     }
 
+    [Fact]
+    public async Task A_single_hybrid_worker_accepts_by_itself_and_a_client_that_comes_while_it_is_dead_is_served_by_the_standby()
+    {
+        await using var server = await SkeinProcess.StartServeAsync("-m", "hybrid", "-w", "1", "-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder());
+        using (var client = await RawClient.ConnectAsync(server.Port))
+        {
+            await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
+        }
+        // The one worker holds the listening socket (the standby does not yet): nothing to share out, so no hand-out.
+        var listening = ListeningInode(server.Port);
+        Assert.NotNull(listening);
+        var worker = Assert.Single(ProcessTable.ChildrenOf(server.Pid), pid => Holder($"socket:[{listening}]", [pid]) == pid);
+
+        Assert.True(ProcessTable.KillHard(worker));
+        // The master's copy keeps the socket listening: this client waits in its queue until the standby, given
+        // the socket in the dead worker's place, accepts it.
+        Assert.Equal(200, (await RawClient.GetAsync(server.Port, "/", Soon)).Status);
+        await server.WaitForOutputAsync($"worker {worker} (slot", "the master to replace the worker", Soon);
+    }
+
     // The pid among `pids` holding the server side of `client`'s connection; 0 when none does (yet).
     private static int OwnerOf(RawClient client, int serverPort, IEnumerable<int> pids)
     {
         var clientPort = ((System.Net.IPEndPoint)client.Socket.LocalEndPoint!).Port;
         var inode = ServerSideInode(serverPort, clientPort);
-        if (inode is null)
-        {
-            return 0;
-        }
-        var link = $"socket:[{inode}]";
+        return inode is null ? 0 : Holder($"socket:[{inode}]", pids);
+    }
+
+    // The pid among `pids` with a descriptor linked to `link` ("socket:[inode]"); 0 when none has one.
+    private static int Holder(string link, IEnumerable<int> pids)
+    {
         foreach (var pid in pids)
         {
             try
@@ -98,15 +121,21 @@ public sealed class WorkerFaultTests
 
     // The inode of the established socket whose local port is the server's and remote port the client's.
     private static string? ServerSideInode(int serverPort, int clientPort)
+        => Inode(serverPort, ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture), "01");
+
+    // The inode of the socket listening on the server's port.
+    private static string? ListeningInode(int serverPort) => Inode(serverPort, ":0000", "0A");
+
+    // /proc/net/tcp{,6}: the inode of the socket with this local port, remote port suffix and state (01 established, 0A listen).
+    private static string? Inode(int localPort, string remote, string state)
     {
-        var local = ":" + serverPort.ToString("X4", CultureInfo.InvariantCulture);
-        var remote = ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture);
+        var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
             foreach (var line in File.ReadLines(table).Skip(1))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == "01")
+                if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == state)
                 {
                     return fields[9];
                 }
