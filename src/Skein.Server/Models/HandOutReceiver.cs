@@ -99,23 +99,28 @@ internal sealed class HandOutReceiver(ServerContext server, WorkerChannel channe
 
     // The listening socket (the master's only worker): the loop accepts from it, and the server's "stop accepting"
     // takes it out of the loop, then closes this process's copy (never shutdown(2): the master's copy stays open).
+    // A socket that cannot be accepted from (fcntl, or the Socket around it, failed) ends the worker as a broken
+    // channel does: the master replaces it.
     private void Listen(SafeFileHandle fd)
     {
-        Listener listener;
+        System.Net.Sockets.SafeSocketHandle? socket = null;
+        Listener? listener = null;
+        EventLoopAcceptor acceptor;
         try
         {
-            listener = Listener.FromShared(SharedListeningSocket.Prepare(UnixFdChannel.ToSocket(fd)), server.Log);
+            socket = UnixFdChannel.ToSocket(fd);
+            listener = Listener.FromShared(SharedListeningSocket.Prepare(socket), server.Log);
+            acceptor = new EventLoopAcceptor(server, listener, loops);
+            acceptor.Start();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            fd.Dispose();
-            ProcessLog.ChannelFailed(server.Log, Environment.ProcessId, e.Message);
+            ((IDisposable?)listener ?? (IDisposable?)socket ?? fd).Dispose();
+            ProcessLog.ListenFailed(server.Log, Environment.ProcessId, e.Message);
             End(stopped: false);
             return;
         }
-        var acceptor = new EventLoopAcceptor(server, listener, loops);
         (_listener, _acceptor) = (listener, acceptor);
-        acceptor.Start();
         server.Shutdown.OnStopAccepting(() =>
         {
             acceptor.Stop();

@@ -55,6 +55,9 @@ internal static partial class ProcessLog
     [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "worker {Pid}: the channel to the master failed ({Reason}); stopping as if the master were gone")]
     public static partial void ChannelFailed(ILogger log, int pid, string reason);
 
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Error, Message = "worker {Pid}: cannot accept from the listening socket the master sent ({Reason}); stopping as if the master were gone")]
+    public static partial void ListenFailed(ILogger log, int pid, string reason);
+
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "waiting up to {TimeoutSeconds:F0} s for {Count} worker processes to finish")]
     public static partial void WaitingForWorkers(ILogger log, int count, double timeoutSeconds);
 
