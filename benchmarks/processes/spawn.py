@@ -15,6 +15,7 @@ the machine's load; the wall time does (quote it from a quiet machine).
 import argparse
 import re
 import statistics
+import sys
 
 from skeinrun import Skein, cpu_ns, percentile, request_kept, rss_kib
 
@@ -42,7 +43,12 @@ def main():
             except OSError:
                 # A process started for a request that another spare took first, stopped as surplus: no sample.
                 cpu = None
-            status, connection = request_kept(skein.port)
+            try:
+                status, connection = request_kept(skein.port)
+            except OSError:
+                # A failed request is a finding, not noise: leave the server's side of it for whoever reads this.
+                print(f"request {i} failed; the server's last log lines:", *skein.lines[-30:], sep="\n", file=sys.stderr)
+                raise
             with connection:
                 assert status == 200, status
                 try:

@@ -80,9 +80,12 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
                 }
                 Take(accepted, descriptor, address.AsSpan(0, length));
             }
-            // Connection i of the round goes to the i-th worker in turn from this one (as one at a time would).
+            // Connection i of the round goes to the i-th worker in turn from this one (as one at a time would), and the
+            // next round starts where one at a time would go on: after 3 connections on 2 workers (2 to the first,
+            // 1 to the second), at the second. Without the skip, the first worker of every round got its odd ones.
             var workers = generation.Supervisor.Count;
-            for (var turn = 0; turn < Math.Min(workers, accepted.Count) && worker is not null; turn++)
+            var round = accepted.Count;
+            for (var turn = 0; turn < Math.Min(workers, round) && worker is not null; turn++)
             {
                 if (turn > 0)
                 {
@@ -90,6 +93,10 @@ internal sealed class ProcessMaster(ServerContext server, WorkerLaunch launch) :
                 }
                 accepted.MoveEvery(turn, workers, share);
                 HandOut(share, worker, generation);
+            }
+            if (round > workers)
+            {
+                generation.Supervisor.Skip(round % workers);
             }
             accepted.Clear(); // the server stopped before every turn was handed out: closes the rest
         }

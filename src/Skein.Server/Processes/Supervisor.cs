@@ -80,6 +80,18 @@ public sealed class Supervisor(WorkerLaunch launch, int count, Action<WorkerProc
         }
     }
 
+    /// <summary>Moves the turn on by <paramref name="count"/> slots, as if each had been given one more connection: a
+    /// master that hands out a round of k connections in fewer than k turns (one per worker) leaves the turn where
+    /// handing them out one at a time would have, so no worker gets the odd ones of every round.</summary>
+    public void Skip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_gate)
+        {
+            _next = (_next + count) % _slots.Length;
+        }
+    }
+
     /// <summary>Starts the workers and keeps them running until <paramref name="stopping"/> fires; then
     /// returns, leaving them running for <see cref="StopAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">Workers keep dying before they are ready.</exception>

@@ -1,6 +1,6 @@
 // The process models as a user sees them, running the real `skein` program: supervision (kill -9 a worker
 // and a new one serves), no orphans (kill -9 the master and every worker exits), graceful shutdown with a
-// request in flight. /wait + /notify across worker processes and the process model's bursts and storms are in
+// request in flight, hybrid's even share of connections that come in bursts. /wait + /notify across worker processes and the process model's bursts and storms are in
 // ProcessWaitAndBurstTests. Every process started is killed by pid in DisposeAsync, even when a test fails.
 
 using System.Diagnostics;
@@ -93,4 +93,62 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : ProcessModelTe
         Assert.Equal(0, await server.WaitForExitAsync(Soon));
         await Deadline.UntilAsync(() => !workers.Any(ProcessTable.IsRunning), Soon, "workers to exit");
     }
+
+    // The hybrid master takes every connection pending when it wakes and hands a round of them out in turns; whatever
+    // the rounds' sizes, the turns go on as one at a time would, so two workers end up holding the same number.
+    // Bursts of five connections at once make rounds of three and five likely, whose odd connection once went to
+    // the same worker every time.
+    [Fact]
+    public async Task Hybrid_workers_get_equal_shares_of_connections_that_come_in_bursts()
+    {
+        var server = await StartAsync("hybrid", "-w", "2", "-v");
+        var workers = await WorkersAsync(server, 3); // two workers and the standby
+        // Until both are ready the master hands everything to the one that is (the standby is often ready first).
+        await Deadline.UntilAsync(() => workers.All(pid => server.Output.Contains($"worker {pid} ready", StringComparison.Ordinal)),
+            Soon, "every worker ready");
+        var clients = new List<RawClient>();
+        try
+        {
+            for (var burst = 0; burst < 20; burst++)
+            {
+                var opened = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => RawClient.ConnectAsync(server.Port)));
+                clients.AddRange(opened);
+                foreach (var client in opened)
+                {
+                    await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                }
+                foreach (var client in opened)
+                {
+                    Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
+                }
+            }
+            var connections = ServerSideSockets(server.Port);
+            var held = workers.Select(pid => Holding(pid, connections)).OrderDescending().ToArray();
+            output.WriteLine($"connections held per worker process: {string.Join(", ", held)}");
+            Assert.Equal([50, 50, 0], held); // the standby serves nobody until a worker dies
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private static readonly string[] TcpTables = ["/proc/net/tcp", "/proc/net/tcp6"];
+
+    // "socket:[inode]" of every established connection on the server's port, its server side (/proc/net/tcp).
+    private static HashSet<string> ServerSideSockets(int port)
+    {
+        var local = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        return [.. TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9 && fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == "01")
+            .Select(fields => $"socket:[{fields[9]}]")];
+    }
+
+    // How many of those sockets a process holds.
+    private static int Holding(int pid, HashSet<string> sockets) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+        .Count(fd => new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target));
 }
