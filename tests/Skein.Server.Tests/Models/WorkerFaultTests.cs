@@ -4,7 +4,6 @@
 // for the standby. Which worker holds which connection is read from /proc (the server side of each
 // client's connection, by port, and the socket descriptors of each worker). The figures (how many requests
 // fail under load, how soon the standby serves) are benchmarks/faults/faults.py's, in docs/reliability.md.
-using System.Globalization;
 using Skein.Server.Tests.Processes;
 using Skein.Testing;
 
@@ -77,9 +76,8 @@ public sealed class WorkerFaultTests
             Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
         }
         // The one worker holds the listening socket (the standby does not yet): nothing to share out, so no hand-out.
-        var listening = ListeningInode(server.Port);
-        Assert.NotNull(listening);
-        var worker = Assert.Single(ProcessTable.ChildrenOf(server.Pid), pid => Holder($"socket:[{listening}]", [pid]) == pid);
+        var listening = Assert.Single(ProcessTable.TcpSockets(server.Port, ProcessTable.Listening));
+        var worker = Assert.Single(ProcessTable.ChildrenOf(server.Pid), pid => ProcessTable.HoldsOpen(pid, listening));
 
         Assert.True(ProcessTable.KillHard(worker));
         // The master's copy keeps the socket listening: this client waits in its queue until the standby, given
@@ -92,55 +90,7 @@ public sealed class WorkerFaultTests
     private static int OwnerOf(RawClient client, int serverPort, IEnumerable<int> pids)
     {
         var clientPort = ((System.Net.IPEndPoint)client.Socket.LocalEndPoint!).Port;
-        var inode = ServerSideInode(serverPort, clientPort);
-        return inode is null ? 0 : Holder($"socket:[{inode}]", pids);
-    }
-
-    // The pid among `pids` with a descriptor linked to `link` ("socket:[inode]"); 0 when none has one.
-    private static int Holder(string link, IEnumerable<int> pids)
-    {
-        foreach (var pid in pids)
-        {
-            try
-            {
-                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
-                {
-                    if (new FileInfo(fd).LinkTarget == link)
-                    {
-                        return pid;
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the process exited meanwhile: not the owner
-            }
-        }
-        return 0;
-    }
-
-    // The inode of the established socket whose local port is the server's and remote port the client's.
-    private static string? ServerSideInode(int serverPort, int clientPort)
-        => Inode(serverPort, ":" + clientPort.ToString("X4", CultureInfo.InvariantCulture), "01");
-
-    // The inode of the socket listening on the server's port.
-    private static string? ListeningInode(int serverPort) => Inode(serverPort, ":0000", "0A");
-
-    // /proc/net/tcp{,6}: the inode of the socket with this local port, remote port suffix and state (01 established, 0A listen).
-    private static string? Inode(int localPort, string remote, string state)
-    {
-        var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-        {
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == state)
-                {
-                    return fields[9];
-                }
-            }
-        }
-        return null;
+        var sockets = ProcessTable.TcpSockets(serverPort, ProcessTable.Established, clientPort);
+        return sockets.Count == 0 ? 0 : pids.FirstOrDefault(pid => ProcessTable.HoldsOpen(pid, sockets[0]));
     }
 }

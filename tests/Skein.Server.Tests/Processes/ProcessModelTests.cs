@@ -1,7 +1,7 @@
 // The process models as a user sees them, running the real `skein` program: supervision (kill -9 a worker
 // and a new one serves), no orphans (kill -9 the master and every worker exits), graceful shutdown with a
-// request in flight, hybrid's even share of connections that come in bursts. /wait + /notify across worker processes and the process model's bursts and storms are in
-// ProcessWaitAndBurstTests. Every process started is killed by pid in DisposeAsync, even when a test fails.
+// request in flight, hybrid's even share of connections that come in bursts. /wait + /notify across worker
+// processes and the process model's bursts and storms are in ProcessWaitAndBurstTests. Every process started is killed by pid in DisposeAsync, even when a test fails.
 
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -122,8 +122,8 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : ProcessModelTe
                     Assert.Equal(200, (await client.ReadResponseAsync(timeout: Soon)).Status);
                 }
             }
-            var connections = ServerSideSockets(server.Port);
-            var held = workers.Select(pid => Holding(pid, connections)).OrderDescending().ToArray();
+            var connections = ProcessTable.TcpSockets(server.Port, ProcessTable.Established).ToHashSet();
+            var held = workers.Select(pid => ProcessTable.OpenFiles(pid).Count(connections.Contains)).OrderDescending().ToArray();
             output.WriteLine($"connections held per worker process: {string.Join(", ", held)}");
             Assert.Equal([50, 50, 0], held); // the standby serves nobody until a worker dies
         }
@@ -135,20 +135,4 @@ public sealed class ProcessModelTests(ITestOutputHelper output) : ProcessModelTe
             }
         }
     }
-
-    private static readonly string[] TcpTables = ["/proc/net/tcp", "/proc/net/tcp6"];
-
-    // "socket:[inode]" of every established connection on the server's port, its server side (/proc/net/tcp).
-    private static HashSet<string> ServerSideSockets(int port)
-    {
-        var local = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
-        return [.. TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length > 9 && fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == "01")
-            .Select(fields => $"socket:[{fields[9]}]")];
-    }
-
-    // How many of those sockets a process holds.
-    private static int Holding(int pid, HashSet<string> sockets) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
-        .Count(fd => new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target));
 }

@@ -1,6 +1,6 @@
 // Reading the process table from /proc, for tests that check which processes exist: a master's children,
-// whether a pid still runs (a zombie or a vanished entry counts as gone), which files a process holds open.
-// Read-only; kills only by pid.
+// whether a pid still runs (a zombie or a vanished entry counts as gone), which files and sockets a process holds
+// open, and which TCP sockets exist on a port. Read-only; kills only by pid.
 
 using System.Globalization;
 using System.Diagnostics;
@@ -27,18 +27,44 @@ internal static class ProcessTable
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
     public static bool IsRunning(int pid) => Stat(pid) is { State: not ('Z' or 'X') };
 
+    /// <summary>The /proc/net/tcp state of an established connection.</summary>
+    public const string Established = "01";
+
+    /// <summary>The /proc/net/tcp state of a listening socket.</summary>
+    public const string Listening = "0A";
+
+    private static readonly string[] TcpTables = ["/proc/net/tcp", "/proc/net/tcp6"];
+
     /// <summary>True while <paramref name="pid"/> has <paramref name="path"/> open (a descriptor links to it;
-    /// a renamed file is linked under its new name). False once the process is gone.</summary>
-    public static bool HoldsOpen(int pid, string path)
+    /// a renamed file is linked under its new name; a socket is "socket:[inode]"). False once the process is gone.</summary>
+    public static bool HoldsOpen(int pid, string path) => OpenFiles(pid).Contains(path);
+
+    /// <summary>What each descriptor of <paramref name="pid"/> links to (a path, "socket:[inode]", ...); empty once
+    /// the process is gone.</summary>
+    public static IReadOnlyList<string> OpenFiles(int pid)
     {
         try
         {
-            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+            return [.. Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget).OfType<string>()];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false; // the process (or that descriptor) is gone
+            return []; // the process (or that descriptor) is gone
         }
+    }
+
+    /// <summary>The TCP sockets (IPv4 and IPv6) whose local port is <paramref name="localPort"/>, in
+    /// <paramref name="state"/> (<see cref="Established"/>, <see cref="Listening"/>) and, if given, connected to
+    /// <paramref name="remotePort"/>: each as the "socket:[inode]" its holders' descriptors link to.</summary>
+    public static IReadOnlyList<string> TcpSockets(int localPort, string state, int? remotePort = null)
+    {
+        var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
+        var remote = remotePort is { } port ? ":" + port.ToString("X4", CultureInfo.InvariantCulture) : ":";
+        return [.. TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == state
+                && (remotePort is null || fields[2].EndsWith(remote, StringComparison.Ordinal)))
+            .Select(fields => $"socket:[{fields[9]}]")];
     }
 
     /// <summary>SIGKILL to <paramref name="pid"/> (what Process.Kill sends on Linux); false if it no longer exists.</summary>
