@@ -245,7 +245,7 @@ public sealed class ServerContext : IDisposable
         }
         catch (IOException e)
         {
-            // epoll_ctl failed: out of memory, or past fs.epoll.max_user_watches. Close it rather than stall it.
+            // fcntl failed on a handed-over socket (out of memory, or the descriptor is gone). Close it rather than stall it.
             ServerLog.ConnectionFailed(Log, e);
             connection.CloseSocket();
             Connections.Unregister(connection);

@@ -1,10 +1,12 @@
 // The transport of the event-loop models (async, hybrid): non-blocking recv(2), send(2) and sendfile(2) on
 // the connection's socket, called by the loop thread itself when the loop's epoll set says the socket is
-// ready. The socket is registered once for its whole life, edge-triggered, for reading, writing and the
-// peer's hang-up (nginx's ngx_epoll_add_connection), and the transport remembers whether each direction is
-// ready (nginx's rev->ready and wev->ready), so a read that would block is not tried. Its waits (the receive
-// timeout, the minimum response data rate) are bounded by one loop timer; no runtime socket engine, thread pool or timer thread takes part, and a completion runs
-// the connection's code right there on the loop. It knows nothing about HTTP.
+// ready. The socket joins the set when it first has to wait, and stays for its whole life: edge-triggered,
+// for reading, writing and the peer's hang-up (nginx's ngx_epoll_add_connection). A request that had arrived
+// by the accept is answered, and a closing connection closed, without an epoll_ctl. The transport remembers
+// whether each direction is ready (nginx's rev->ready and wev->ready), so a read that would block is not
+// tried. Its waits (the receive timeout, the minimum response data rate) are bounded by one loop timer; no
+// runtime socket engine, thread pool or timer thread takes part, and a completion runs the connection's code
+// right there on the loop. It knows nothing about HTTP.
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
@@ -27,7 +29,7 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     private readonly EventLoop _loop;
     private readonly Connection _connection;
     private readonly int _fd;
-    private readonly int _registration;
+    private int _registration = -1; // in the loop's epoll set from the first wait (EnsureRegistered)
     private bool _referenced;
     private LoopTimer? _timer;       // bounds the waits; created on the first wait that has a deadline
 
@@ -49,12 +51,12 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     private Waiter _send;
 
     /// <summary>
-    /// Serves <paramref name="connection"/> on <paramref name="loop"/>, whose thread must be the caller: adds its
-    /// socket to the loop's epoll set. A connection that came with a .NET socket (handed over rather than
-    /// accepted by the loop) is switched to non-blocking first; one the loop accepted already is. A send of n
-    /// bytes may wait <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).
+    /// Serves <paramref name="connection"/> on <paramref name="loop"/>, whose thread must be the caller. A
+    /// connection that came with a .NET socket (handed over rather than accepted by the loop) is switched to
+    /// non-blocking first; one the loop accepted already is. A send of n bytes may wait
+    /// <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).
     /// </summary>
-    /// <exception cref="IOException">epoll_ctl or fcntl failed (out of memory or descriptors).</exception>
+    /// <exception cref="IOException">fcntl failed.</exception>
     public EpollSocketTransport(EventLoop loop, Connection connection, int maxInputBytes, MinDataRate? minSendRate = null)
         : base((connection ?? throw new ArgumentNullException(nameof(connection))).Handle, connection.RemoteEndPoint, maxInputBytes, minSendRate)
     {
@@ -65,19 +67,34 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         // Referenced for the transport's life: the descriptor number stays ours while the loop uses it raw.
         Handle.DangerousAddRef(ref _referenced);
         _fd = (int)Handle.DangerousGetHandle();
-        try
+        if (connection.HasSocket && Fcntl.Call(_fd, Fcntl.F_SETFL, Fcntl.O_NONBLOCK) < 0)
         {
-            if (connection.HasSocket && Fcntl.Call(_fd, Fcntl.F_SETFL, Fcntl.O_NONBLOCK) < 0)
-            {
-                throw Errno.LastError("fcntl");
-            }
-            _registration = loop.Register(Handle, Interest.Read | Interest.Write | Interest.PeerClosed | Interest.EdgeTriggered, this);
-        }
-        catch
-        {
+            var error = Errno.LastError("fcntl");
             Handle.DangerousRelease();
             _referenced = false;
-            throw;
+            throw error;
+        }
+    }
+
+    // Adds the socket to the loop's epoll set, once, for its whole life: edge-triggered, for reading, writing and
+    // the peer's hang-up (nginx's ngx_epoll_add_connection). Called before the first wait, not at the accept:
+    // most requests have arrived by then, and a connection that closes after answering them never needs the
+    // set (one epoll_ctl fewer per `Connection: close` request). No edge is lost by joining late: EPOLL_CTL_ADD
+    // reports what is ready at that moment.
+    private void EnsureRegistered()
+    {
+        if (_registration >= 0)
+        {
+            return;
+        }
+        try
+        {
+            _registration = _loop.Register(Handle, Interest.Read | Interest.Write | Interest.PeerClosed | Interest.EdgeTriggered, this);
+        }
+        catch (IOException e)
+        {
+            // Out of memory, or past fs.epoll.max_user_watches: the server's limit, not the client's doing.
+            throw new TransportFailedException("The connection cannot wait for its socket: " + e.Message, e);
         }
     }
 
@@ -85,7 +102,15 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     public override bool WatchHangUp(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        // The socket is registered for EPOLLRDHUP already: nothing to add, no thread, no syscall.
+        // The socket's registration asks for EPOLLRDHUP: no thread, and no syscall once it is in the set.
+        try
+        {
+            EnsureRegistered();
+        }
+        catch (TransportFailedException)
+        {
+            return false; // the server's disconnect watcher will do it
+        }
         _hangUpWatch = connection;
         if (_peerClosed)
         {
@@ -150,6 +175,7 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
                 return new ValueTask<int>(received);
             }
         }
+        EnsureRegistered();
         _receiveBuffer = buffer;
         _receive.Begin();
         if (timeout != Timeout.InfiniteTimeSpan)
@@ -203,7 +229,10 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         Debug.Assert(_loop.InLoop, "a transport is closed on its loop's thread");
         _timer?.Dispose();
         _hangUpWatch = null;
-        _loop.Unregister(_registration, Handle, closing: true);
+        if (_registration >= 0)
+        {
+            _loop.Unregister(_registration, Handle, closing: true);
+        }
         if (_lastOutput && !_finSent && _readable)
         {
             // The held segment leaves with the FIN now, by shutdown(2), when the socket is not known to be empty
@@ -327,6 +356,7 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         {
             return ValueTask.CompletedTask;
         }
+        EnsureRegistered();
         _send.Begin();
         if (deadline.End != LoopTimer.Never)
         {
