@@ -41,12 +41,20 @@ public sealed class AllocationTests
             }
         }
 
+        // The least of five windows of 300 requests: a per-request allocation shows in every window, while the
+        // runtime's own, charged to this thread once (a method's tier-up or on-stack replacement, which a busy
+        // machine delays into the measured loop: about 2 KB), shows in one.
         Cycle(get);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        var least = long.MaxValue;
+        for (var window = 0; window < 5 && least > 0; window++)
         {
-            Cycle(pipelined);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                Cycle(pipelined);
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 }
