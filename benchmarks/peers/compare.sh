@@ -31,7 +31,9 @@
 #   loadgen    wrk against `skein bench` on the nginx small page, both with -t THREADS (default 1) and
 #              -c 50 (checks the load generator, not a server)
 # SERVERS: comma-separated, default skein:hybrid:1,skein:async:1,nginx,kestrel. skein:MODEL:WORKERS is
-#   `skein serve -m MODEL -w WORKERS`; nginx and kestrel are skipped for workloads they cannot serve.
+#   `skein serve -m MODEL -w WORKERS`; nginx:deferred is nginx with `listen ... deferred` (TCP_DEFER_ACCEPT,
+#   which Skein sets by default); the first nginx listed is the reference. nginx and kestrel are skipped for
+#   workloads they cannot serve.
 # -d SECONDS per run (default 10), -r ROUNDS (default 3), -n CLIENTS for io and comet (default 10000).
 #
 # Needs: wrk and nginx (apt-get install -y --no-install-recommends wrk nginx), python3, curl, nstat
@@ -67,7 +69,7 @@ for tool in wrk curl python3 nstat; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed (see the comment at the top)" >&2; exit 1; }
 done
 IFS=, read -r -a servers <<< "$servers_spec"
-if [[ ",$servers_spec," == *,nginx,* ]] && ! command -v nginx >/dev/null; then
+if [[ ",$servers_spec," == *,nginx[,:]* ]] && ! command -v nginx >/dev/null; then
   echo "compare.sh: nginx is not installed (apt-get install -y --no-install-recommends nginx)" >&2; exit 1
 fi
 ulimit -n "$(ulimit -Hn)"
@@ -121,11 +123,13 @@ start_server() { # spec [extra skein options...] -> sets started="name|kind|pid|
       kind=skein name="skein $model -w$workers${1:+ +log}"
       "$skein" serve -m "$model" -w "$workers" -p "$port" -f "$site" "${extra[@]}" "$@" > "$work/server-$port.log" 2>&1 &
       pid=$! ;;
-    nginx)
-      kind=nginx name="nginx (1 worker)"
+    nginx|nginx:deferred)
+      # nginx:deferred adds `deferred` to the listen line (TCP_DEFER_ACCEPT, as Skein's --defer-accept 1s).
+      kind=nginx name="nginx (1 worker)" listen="listen 127.0.0.1:$port"
+      [ "$spec" = nginx:deferred ] && name="nginx (1 worker, deferred)" listen="$listen deferred"
       mkdir -p "$work/nginx-$port"
-      sed -e "s|@PORT@|$port|g" -e "s|@ROOT@|$site|g" -e "s|@DIR@|$work/nginx-$port|g" \
-        "$here/nginx.conf.template" > "$work/nginx-$port/nginx.conf"
+      sed -e "s|listen 127.0.0.1:@PORT@;|$listen;|" -e "s|@PORT@|$port|g" -e "s|@ROOT@|$site|g" \
+        -e "s|@DIR@|$work/nginx-$port|g" "$here/nginx.conf.template" > "$work/nginx-$port/nginx.conf"
       nginx -p "$work/nginx-$port" -c "$work/nginx-$port/nginx.conf" -e "$work/nginx-$port/error.log" \
         > "$work/server-$port.log" 2>&1 &
       pid=$! ;;
@@ -340,7 +344,7 @@ for workload in "${workloads[@]}"; do
       : > "$work/comet"
       for r in $(seq "$rounds"); do
         for spec in "${servers[@]}"; do
-          [[ $spec == nginx ]] && continue
+          [[ $spec == nginx* ]] && continue
           start_server "$spec"
           IFS='|' read -r name kind pid port <<< "$started"
           memory=$(python3 "$here/park.py" "$port" "$clients" "$pid" 2>&1) || memory="refused: $memory"

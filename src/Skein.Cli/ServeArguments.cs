@@ -90,6 +90,10 @@ public sealed class ServeArguments
     public SkeinOption<int> Backlog { get; } = OptionTable.Backlog.Count(ServerDefaults.Backlog,
         "Listen backlog (default: the kernel's ceiling, net.core.somaxconn, as Go's net package).");
 
+    /// <summary>--defer-accept</summary>
+    public SkeinOption<TimeSpan> DeferAccept { get; } = OptionTable.DeferAccept.Duration(ServerDefaults.DeferAccept,
+        "Time the kernel holds a new connection back until its request arrives (TCP_DEFER_ACCEPT, nginx's listen deferred; whole seconds, 0: off); a silent client is accepted after it.", allowZero: true);
+
     /// <summary>--queue</summary>
     public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,
         "thread-pool: connections that may wait for a free worker; process: for a process to start; single, each process-pool worker: taken while it waits for its client; more get a quick 503.");
@@ -159,7 +163,7 @@ public sealed class ServeArguments
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
-        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
+        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, DeferAccept, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
         MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath,
     ];
 
@@ -199,6 +203,7 @@ public sealed class ServeArguments
             Host = result.GetValue(Host)!,
             Port = result.GetValue(Port),
             Backlog = result.GetValue(Backlog),
+            DeferAccept = result.GetValue(DeferAccept),
             Limits = limits,
             HeaderTimeout = result.GetValue(HeaderTimeout),
             KeepAliveTimeout = result.GetValue(KeepAliveTimeout),

@@ -89,6 +89,9 @@ public static class OptionTable
     /// <summary>--backlog (serve).</summary>
     public static readonly OptionName Backlog = new("backlog", null, "listen backlog");
 
+    /// <summary>--defer-accept (serve).</summary>
+    public static readonly OptionName DeferAccept = new("defer-accept", null, "time a silent connection waits in the kernel");
+
     /// <summary>--queue (serve).</summary>
     public static readonly OptionName Queue = new("queue", null, "connections waiting for a worker");
 
@@ -193,7 +196,7 @@ public static class OptionTable
     [
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
-        ShutdownTimeout, MaxConnections, Backlog, Queue,
+        ShutdownTimeout, MaxConnections, Backlog, DeferAccept, Queue,
         MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,

@@ -22,6 +22,8 @@ public sealed class Listener : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+    private const int IpProtoTcp = 6;      // IPPROTO_TCP
+    private const int TcpDeferAccept = 9;  // TCP_DEFER_ACCEPT (linux/tcp.h); .NET's SocketOptionName has no name for it
     private readonly ILogger? _log;
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
@@ -66,8 +68,10 @@ public sealed class Listener : IDisposable
     public bool IsStopped => _stopped;
 
     /// <summary>Binds <paramref name="address"/>:<paramref name="port"/> and listens with
-    /// <paramref name="backlog"/>. Throws <see cref="SocketException"/> (e.g. AddressAlreadyInUse).</summary>
-    public static Listener Bind(IPAddress address, int port, int backlog, ILogger? log = null)
+    /// <paramref name="backlog"/>; a positive <paramref name="deferAccept"/> hands a connection to accept only
+    /// once its first bytes arrived, or once that time passed (TCP_DEFER_ACCEPT, see
+    /// <see cref="ServerOptions.DeferAccept"/>). Throws <see cref="SocketException"/> (e.g. AddressAlreadyInUse).</summary>
+    public static Listener Bind(IPAddress address, int port, int backlog, ILogger? log = null, TimeSpan deferAccept = default)
     {
         ArgumentNullException.ThrowIfNull(address);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -78,6 +82,12 @@ public sealed class Listener : IDisposable
                 socket.DualMode = true; // "::" should also take IPv4 clients, as on most servers
             }
             socket.Bind(new IPEndPoint(address, port));
+            if (deferAccept > TimeSpan.Zero)
+            {
+                // Whole seconds, rounded up; the kernel turns them into a count of SYN-ACK retransmissions.
+                var seconds = (int)Math.Min(int.MaxValue, Math.Ceiling(deferAccept.TotalSeconds));
+                socket.SetRawSocketOption(IpProtoTcp, TcpDeferAccept, BitConverter.GetBytes(seconds));
+            }
             socket.Listen(backlog);
             return new Listener(socket, log);
         }
@@ -113,7 +123,7 @@ public sealed class Listener : IDisposable
     public static Listener Bind(ServerOptions options, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Bind(options.BindAddress, options.Port, options.Backlog, log);
+        return Bind(options.BindAddress, options.Port, options.Backlog, log, options.DeferAccept);
     }
 
     /// <summary>Wraps a listening socket that other processes accept from too (one systemd passed; process-pool

@@ -17,7 +17,7 @@ public sealed partial class ServeCommandTests
         Assert.Equal(0, code);
         foreach (var option in new[] { "--model", "--workers", "--port", "--host", "--folder", "--verbose", "--delay",
                      "--header-timeout", "--keepalive-timeout", "--body-timeout", "--shutdown-timeout", "--max-connections",
-                     "--backlog", "--queue", "--max-body", "--access-log" })
+                     "--backlog", "--defer-accept", "--queue", "--max-body", "--access-log" })
         {
             Assert.Contains(option, stdout);
         }
@@ -35,7 +35,7 @@ public sealed partial class ServeCommandTests
     {
         await using var skein = await SkeinProcess.StartServeAsync("-p", "0", "-f", Lifecycle.ShutdownTests.SiteFolder(),
             "--header-timeout", "30s", "--keepalive-timeout", "2m", "--body-timeout", "60", "--shutdown-timeout", "500ms",
-            "--max-body", "10M", "--max-header-bytes", "64KiB", "--max-request-line", "8192", "--delay", "0");
+            "--max-body", "10M", "--max-header-bytes", "64KiB", "--max-request-line", "8192", "--delay", "0", "--defer-accept", "3");
         Assert.Equal(200, (await RawClient.GetAsync(skein.Port, "/")).Status);
     }
 

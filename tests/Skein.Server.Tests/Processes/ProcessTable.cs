@@ -30,6 +30,10 @@ internal static class ProcessTable
     /// <summary>The /proc/net/tcp state of an established connection.</summary>
     public const string Established = "01";
 
+    /// <summary>The /proc/net/tcp state of a connection whose handshake the listener has not completed (a
+    /// deferred accept holds it so until its first bytes arrive); no descriptor links to it (inode 0).</summary>
+    public const string SynReceived = "03";
+
     /// <summary>The /proc/net/tcp state of a listening socket.</summary>
     public const string Listening = "0A";
 
