@@ -45,7 +45,7 @@ public sealed record ServerOptions
     /// <summary>How long the kernel may hold a new connection back from accept until its first bytes arrive
     /// (TCP_DEFER_ACCEPT: nginx's <c>listen ... deferred</c>, which asks for 1 s; Apache's <c>AcceptFilter http
     /// data</c>, its default on Linux). An HTTP client speaks first, so the server is woken once, with the request
-    /// already there: no read that finds nothing and no wait for it in the event loop (4.1 syscalls and 30 % less
+    /// already there: no read that finds nothing and no wait for it in the event loop (4.1 syscalls and a third less
     /// server CPU per <c>Connection: close</c> request than without it, docs/performance.md). A client that stays
     /// silent is accepted when the time has passed (the kernel counts it in SYN-ACK retransmissions: 1 s, 3 s,
     /// 7 s...), and then meets the header timeout as usual. 1 s; zero turns it off. Set on a socket Skein binds

@@ -220,10 +220,10 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         }
     }
 
-    /// <summary>Leaves the loop, sends the FIN of a last response, and closes the socket at the end of the loop's
-    /// turn (closing takes it out of the epoll set: no epoll_ctl). The close waits for the turn's end so that the
-    /// other answers of the turn leave first: a /notify releasing ten thousand long-polls answers them all, then
-    /// closes them all (close(2) was a tenth of the loop's time per answer, docs/performance.md).</summary>
+    /// <summary>Leaves the loop, sends the FIN of a last response, and closes the socket (closing takes it out of
+    /// the epoll set: no epoll_ctl). A socket whose last segment is held for the FIN is closed at once, since the
+    /// answer leaves only then; any other waits for the end of the loop's turn, so that the turn's answers leave
+    /// before its closes.</summary>
     protected override void DisposeCore()
     {
         Debug.Assert(_loop.InLoop, "a transport is closed on its loop's thread");
@@ -233,20 +233,30 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         {
             _loop.Unregister(_registration, Handle, closing: true);
         }
-        if (_lastOutput && !_finSent && _readable)
+        var held = _lastOutput && !_finSent; // the response's last partial segment waits for the FIN
+        if (held && _readable)
         {
             // The held segment leaves with the FIN now, by shutdown(2), when the socket is not known to be empty
             // (the last read filled its buffer, or an edge came since): close(2) with bytes unread in the kernel
             // answers with a reset and drops what was never sent, while after the FIN the response is on its way.
-            // Otherwise close(2) at the turn's end sends the FIN with it, one syscall fewer per closing connection,
+            // Otherwise close(2), below, sends the FIN with it, one syscall fewer per closing connection,
             // as nginx's ngx_http_finalize_connection closes at once unless its read event is ready. (Bytes read
             // but not parsed, in the input buffer, are out of the kernel already: they cannot cause a reset.)
             _ = UnixSockets.Shutdown(_fd, UnixSockets.SHUT_WR); // fails only if the client is gone already
+            held = false;
         }
         if (_referenced)
         {
             _referenced = false;
             Handle.DangerousRelease();
+        }
+        if (held)
+        {
+            // close(2) sends the held segment with the FIN. At the turn's end it would wait for the turn's other
+            // work: with deferred accept a turn serves a whole batch of accepted connections, so the first answer
+            // of a batch of 20 waited for the other 19 (compare.sh close: about 8 % of the rate, docs/performance.md).
+            _connection.CloseSocket();
+            return;
         }
         _loop.AtEndOfTurn(static connection => ((Connection)connection!).CloseSocket(), _connection);
     }
