@@ -183,20 +183,14 @@ public sealed record ServerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfLessThan(Backlog, 1, nameof(Backlog));
-        if (DeferAccept < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DeferAccept), DeferAccept, "must not be negative");
-        }
+        RequireNotNegative(DeferAccept, nameof(DeferAccept));
         Limits.Validate();
         RequirePositive(HeaderTimeout, nameof(HeaderTimeout));
         RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout));
         RequirePositive(BodyReadTimeout, nameof(BodyReadTimeout));
         MinRequestBodyDataRate?.Validate(nameof(MinRequestBodyDataRate));
         MinResponseDataRate?.Validate(nameof(MinResponseDataRate));
-        if (ShutdownTimeout < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "must not be negative");
-        }
+        RequireNotNegative(ShutdownTimeout, nameof(ShutdownTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1, nameof(QueueCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStartingProcesses, 1, nameof(MaxStartingProcesses));
@@ -224,6 +218,14 @@ public sealed record ServerOptions
             || path.Contains("/./", StringComparison.Ordinal) || path.Contains("/../", StringComparison.Ordinal) || path.EndsWith("/..", StringComparison.Ordinal)))
         {
             throw new ArgumentException($"'{path}' is not a plain absolute path like /skein-status", name);
+        }
+    }
+
+    private static void RequireNotNegative(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "must not be negative");
         }
     }
 

@@ -30,6 +30,8 @@ internal static unsafe partial class UnixSockets
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
     public const int IPPROTO_TCP = 6;
     public const int TCP_CORK = 3;
+    public const int TCP_DEFER_ACCEPT = 9;
+    public const int TCP_INFO = 11;
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;

@@ -22,8 +22,6 @@ public sealed class Listener : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
-    private const int IpProtoTcp = 6;      // IPPROTO_TCP
-    private const int TcpDeferAccept = 9;  // TCP_DEFER_ACCEPT (linux/tcp.h); .NET's SocketOptionName has no name for it
     private readonly ILogger? _log;
     private readonly ManualResetEventSlim _stoppedEvent = new();
     private volatile bool _stopped;
@@ -86,7 +84,8 @@ public sealed class Listener : IDisposable
             {
                 // Whole seconds, rounded up; the kernel turns them into a count of SYN-ACK retransmissions.
                 var seconds = (int)Math.Min(int.MaxValue, Math.Ceiling(deferAccept.TotalSeconds));
-                socket.SetRawSocketOption(IpProtoTcp, TcpDeferAccept, BitConverter.GetBytes(seconds));
+                // .NET's SocketOptionName has no name for it: set raw.
+                socket.SetRawSocketOption(UnixSockets.IPPROTO_TCP, UnixSockets.TCP_DEFER_ACCEPT, BitConverter.GetBytes(seconds));
             }
             socket.Listen(backlog);
             return new Listener(socket, log);
@@ -585,7 +584,7 @@ public sealed class Listener : IDisposable
     /// shows as Recv-Q: TCP_INFO's <c>tcpi_unacked</c> on a listening socket, tcp(7)); null where it cannot be read.</summary>
     public int? PendingConnections()
     {
-        const int IPPROTO_TCP = 6, TCP_INFO = 11, UnackedOffset = 24;
+        const int UnackedOffset = 24;
         if (!OperatingSystem.IsLinux())
         {
             return null;
@@ -593,7 +592,7 @@ public sealed class Listener : IDisposable
         Span<byte> info = stackalloc byte[32]; // the kernel copies what fits; tcpi_unacked is the sixth field after 8 bytes of flags
         try
         {
-            var length = Socket.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, info);
+            var length = Socket.GetRawSocketOption(UnixSockets.IPPROTO_TCP, UnixSockets.TCP_INFO, info);
             return length >= UnackedOffset + sizeof(uint) ? (int)MemoryMarshal.Read<uint>(info[UnackedOffset..]) : null;
         }
         catch (SocketException)
