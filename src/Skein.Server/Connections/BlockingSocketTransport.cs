@@ -19,7 +19,7 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, Mi
     private Socket Socket { get; } = socket;
 
     /// <inheritdoc/>
-    protected override ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
+    protected override ValueTask<int> ReceiveCoreAsync(TimeSpan timeout)
     {
         var ms = Milliseconds(timeout);
         if (ms != _receiveTimeoutMs)
@@ -27,7 +27,7 @@ public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, Mi
             Socket.ReceiveTimeout = ms; // 0 = wait forever
             _receiveTimeoutMs = ms;
         }
-        var received = Socket.Receive(buffer.Span, SocketFlags.None, out var error);
+        var received = Socket.Receive(InputSpace().Span, SocketFlags.None, out var error);
         return error switch
         {
             SocketError.Success => ValueTask.FromResult(received),

@@ -4,9 +4,10 @@
 // for reading, writing and the peer's hang-up (nginx's ngx_epoll_add_connection). A request that had arrived
 // by the accept is answered, and a closing connection closed, without an epoll_ctl. The transport remembers
 // whether each direction is ready (nginx's rev->ready and wev->ready), so a read that would block is not
-// tried. Its waits (the receive timeout, the minimum response data rate) are bounded by one loop timer; no
-// runtime socket engine, thread pool or timer thread takes part, and a completion runs the connection's code
-// right there on the loop. It knows nothing about HTTP.
+// tried, and a receive that has to wait holds no input buffer until the socket is readable. Its waits (the
+// receive timeout, the minimum response data rate) are bounded by one loop timer; no runtime socket engine,
+// thread pool or timer thread takes part, and a completion runs the connection's code right there on the
+// loop. It knows nothing about HTTP.
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
@@ -43,7 +44,6 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     private Connection? _hangUpWatch;
 
     // The receive that waits for the socket to become readable, and the wait for room to send.
-    private Memory<byte> _receiveBuffer;
     private int _received;
     private long _receiveDeadline = LoopTimer.Never;
     private Waiter _receive;
@@ -163,20 +163,20 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     }
 
     /// <inheritdoc/>
-    protected override ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout)
+    protected override ValueTask<int> ReceiveCoreAsync(TimeSpan timeout)
     {
         Debug.Assert(_loop.InLoop, "a transport is used on its loop's thread");
         Debug.Assert(!_receive.Waiting, "one receive at a time");
         if (_readable)
         {
-            var received = TryReceive(buffer.Span);
+            var received = TryReceive(InputSpace().Span);
             if (received >= 0)
             {
                 return new ValueTask<int>(received);
             }
         }
         EnsureRegistered();
-        _receiveBuffer = buffer;
+        ReleaseEmptyInput(); // rented again when the socket is readable (CompleteReceive)
         _receive.Begin();
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -268,9 +268,10 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         Exception? error = null;
         try
         {
-            received = TryReceive(_receiveBuffer.Span);
+            received = TryReceive(InputSpace().Span);
             if (received < 0)
             {
+                ReleaseEmptyInput();
                 return; // the edge was for something else (a hang-up with bytes still coming): keep waiting
             }
         }
@@ -279,7 +280,6 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
             (received, error) = (0, e);
         }
         _received = received;
-        _receiveBuffer = default;
         _receiveDeadline = LoopTimer.Never;
         RescheduleTimer();
         Complete(ref _receive, error);
@@ -395,7 +395,6 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         if (_receive.Waiting && _receiveDeadline <= now)
         {
             _receiveDeadline = LoopTimer.Never;
-            _receiveBuffer = default;
             Complete(ref _receive, new TimeoutException());
         }
         if (_send.Waiting && _sendDeadline <= now && !IsDisposed)

@@ -63,6 +63,9 @@ public abstract class SocketTransport : ITransport
     /// <inheritdoc/>
     public ReadOnlySequence<byte> Received => new(_input, _start, _end - _start);
 
+    /// <summary>True while an input buffer is rented (for tests: a receive waiting with nothing unread holds none).</summary>
+    internal bool HoldsInputBuffer => _input.Length > 0;
+
     /// <inheritdoc/>
     public bool IsInputFull => _start == 0 && _end >= _maxInput;
 
@@ -92,12 +95,17 @@ public abstract class SocketTransport : ITransport
     /// <inheritdoc/>
     public async ValueTask<bool> ReceiveAsync(TimeSpan timeout)
     {
-        var space = PrepareInput();
+        if (_start != _end)
+        {
+            // Makes room now (compacting or growing the buffer), so a buffer that cannot take more throws here
+            // rather than on the event loop when the bytes come. An empty one is rented when they come.
+            PrepareInput();
+        }
         int received;
         _receiving = true;
         try
         {
-            received = await ReceiveCoreAsync(space, timeout);
+            received = await ReceiveCoreAsync(timeout);
         }
         finally
         {
@@ -217,11 +225,9 @@ public abstract class SocketTransport : ITransport
     /// poll) holds none meanwhile; the next receive rents one again. Consumed bytes are invalid from here.</summary>
     public void ReleaseIdleBuffers()
     {
-        if (_start == _end && _input.Length > 0 && !_receiving)
+        if (!_receiving)
         {
-            ArrayPool<byte>.Shared.Return(_input);
-            _input = [];
-            _start = _end = 0;
+            ReleaseEmptyInput();
         }
     }
 
@@ -351,8 +357,28 @@ public abstract class SocketTransport : ITransport
     /// <summary>Shuts down the sending side (a FIN after the bytes already sent), for a lingering close.</summary>
     protected abstract void ShutdownSend();
 
-    /// <summary>Receives into <paramref name="buffer"/>; 0 at end of input; <see cref="TimeoutException"/> on timeout.</summary>
-    protected abstract ValueTask<int> ReceiveCoreAsync(Memory<byte> buffer, TimeSpan timeout);
+    /// <summary>Receives into <see cref="InputSpace"/>, called when the bytes can be read; 0 at end of input;
+    /// <see cref="TimeoutException"/> on timeout.</summary>
+    protected abstract ValueTask<int> ReceiveCoreAsync(TimeSpan timeout);
+
+    /// <summary>Where a receive puts what it reads: the free end of the input buffer, rented if there is none.</summary>
+    protected Memory<byte> InputSpace() => PrepareInput();
+
+    /// <summary>Gives the input buffer back to the pool if it holds no unconsumed byte, for a receive about to wait
+    /// for its socket: a connection between two requests (an idle keep-alive, or /io's client not yet sending the
+    /// next) then waits holding none, and the receive calls <see cref="InputSpace"/> once there is something to
+    /// read (nginx frees a keep-alive connection's header buffer; Kestrel waits with a zero-byte read before it
+    /// allocates). Without it, ten thousand connections answered in one burst held ten thousand buffers until
+    /// their next requests came, more than the pool keeps: each request rented a new one (docs/performance.md).</summary>
+    protected void ReleaseEmptyInput()
+    {
+        if (_start == _end && _input.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_input);
+            _input = [];
+            _start = _end = 0;
+        }
+    }
 
     /// <summary>Sends all of <paramref name="data"/>; <see cref="TimeoutException"/> when it takes longer than
     /// <see cref="SendTimeAllowed"/> allows. With <paramref name="more"/>, more bytes follow at once (the file
@@ -372,7 +398,7 @@ public abstract class SocketTransport : ITransport
             {
                 return;
             }
-            var read = await ReceiveCoreAsync(PrepareInput(), TimeSpan.FromMilliseconds(left));
+            var read = await ReceiveCoreAsync(TimeSpan.FromMilliseconds(left));
             if (read <= 0)
             {
                 return;
