@@ -3,9 +3,19 @@
 // request or close — for every concurrency model (Go's conn.serve with readRequest and finishRequest,
 // Kestrel's ProcessRequestsAsync). It does not accept, schedule or choose threads: the models decide who
 // runs it. Response bodies are written by ResponseWriter.
+//
+// The steps a connection waits in between requests and while its handler waits (reading a head, invoking the
+// handler, and the transport's receive) are pooled async methods (PoolingAsyncValueTaskMethodBuilder), awaited
+// with ConfigureAwait(false): a pooled method's completion runs its awaiter inline, where it completes, and
+// these complete on the connection's thread (the transport's completions run on the loop; the handler's await
+// keeps the loop's context, so it resumes there). Every other await keeps the context: on a thread with a
+// SynchronizationContext, the runtime queues the continuation of a Task-backed await without it to the
+// thread pool. What this saves is the allocation of each suspended await, a state machine box, and on a loop a
+// continuation object and a delegate: at least 600 bytes per /io request (docs/performance.md).
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Skein.Http;
 using Skein.Http.Application;
@@ -102,9 +112,9 @@ public sealed class ConnectionLoop : IDisposable
             {
                 return;
             }
-            while (await ReadRequestHeadAsync())
+            while (await ReadRequestHeadAsync().ConfigureAwait(false))
             {
-                if (await InvokeHandlerAsync() is not { } exchange)
+                if (await InvokeHandlerAsync().ConfigureAwait(false) is not { } exchange)
                 {
                     return; // the handler was cancelled: its client went away, or the shutdown deadline passed
                 }
@@ -176,7 +186,7 @@ public sealed class ConnectionLoop : IDisposable
                 return false;
             }
             var timeout = _options.HeaderTimeout - _server.Time.GetElapsedTime(_headStarted);
-            if (timeout <= TimeSpan.Zero || !await _transport.ReceiveAsync(timeout))
+            if (timeout <= TimeSpan.Zero || !await _transport.ReceiveAsync(timeout).ConfigureAwait(false))
             {
                 ServerLog.ProxyRefused(_log, _client, "the connection ended before a whole PROXY header");
                 return false;
@@ -189,6 +199,7 @@ public sealed class ConnectionLoop : IDisposable
     // first request; from now, for a pipelined one). False when the connection ends instead: closed between
     // requests, idle too long, or closed by shutdown while idle. Throws HttpProtocolException for a head the
     // core rejects, or that did not arrive within the header timeout (408, as Kestrel answers).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
         var started = _requests == 0 || !_transport.Received.IsEmpty;
@@ -231,7 +242,7 @@ public sealed class ConnectionLoop : IDisposable
                     _line?.WaitingForRequest(_connection.QuietFor);
                 }
                 var before = _transport.Received.Length;
-                received = await _transport.ReceiveAsync(timeout);
+                received = await _transport.ReceiveAsync(timeout).ConfigureAwait(false);
                 headBytes += _transport.Received.Length - before;
             }
             catch (TimeoutException)
@@ -282,6 +293,7 @@ public sealed class ConnectionLoop : IDisposable
     // before anything is sent: a short body then goes out in one write with a Content-Length, and a
     // request body found malformed while the response streams it (a streaming echo) is still answered
     // with its rejection rather than a cut-off response.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Exchange?> InvokeHandlerAsync()
     {
         _body.Begin(_http.Head);

@@ -197,7 +197,7 @@ internal sealed class RequestBodyStream(ITransport transport, Http1Connection ht
         var started = time.GetTimestamp();
         try
         {
-            return await transport.ReceiveAsync(timeout);
+            return await transport.ReceiveAsync(timeout).ConfigureAwait(false); // pooled (ConnectionLoop's header)
         }
         catch (TimeoutException)
         {

@@ -5,6 +5,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Skein.Server.Interop;
@@ -93,6 +94,8 @@ public abstract class SocketTransport : ITransport
     }
 
     /// <inheritdoc/>
+    /// <remarks>Pooled: await it with ConfigureAwait(false) (ConnectionLoop's header says why).</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReceiveAsync(TimeSpan timeout)
     {
         if (_start != _end)
