@@ -8,7 +8,8 @@
 #   - interleaves the servers round by round (the order rotates; each run starts once the server measured before
 #     it has gone quiet) and reports medians;
 #   - reads each server's CPU time (user + system, from /proc, its whole process tree) before and after every
-#     run and reports CPU per request next to the reference peer's;
+#     run and reports CPU per request next to the reference peer's, with wrk's own CPU per request and the
+#     ratio of the two together (on loopback the kernel charges part of one side's work to the other);
 #   - refuses a run with any error (wrk's "Non-2xx or 3xx responses" or socket errors; failed comet waiters):
 #     its row says "refused" and why, and the script exits 1.
 #
@@ -179,14 +180,18 @@ check() { # port path status length [header]: the peer must answer as expected b
   fi
 }
 
-# One wrk run; appends "workload|server|rps|cpu_us_per_request|p50_ms|p99_ms|overflows|refusal" to results.
+# One wrk run; appends "workload|server|rps|cpu_us_per_request|p50_ms|p99_ms|overflows|refusal|client_cpu_us_per_request"
+# to results. The client's CPU (wrk's user + system time, from bash's `time`) is there because on loopback the kernel
+# charges part of one side's network work to whichever side runs it: on the file rows how one transfer's work is
+# split between server and client moves from run to run, and their sum is the work the transfer cost.
 wrk_run() { # workload name pid port path connections header
   local workload=$1 name=$2 pid=$3 port=$4 path=$5 conns=$6 header=$7
-  local before after of_before of_after out="$work/wrk.out"
+  local before after of_before of_after out="$work/wrk.out" client TIMEFORMAT="%3U %3S"
   of_before=$(overflows); before=$(cpu_ticks "$pid")
-  wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s --latency ${header:+-H "$header"} "http://127.0.0.1:$port$path" > "$out" 2>&1 || true
+  { time wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s --latency ${header:+-H "$header"} "http://127.0.0.1:$port$path" > "$out" 2>&1 || true; } 2> "$work/wrk.time"
   after=$(cpu_ticks "$pid"); of_after=$(overflows)
-  awk -v w="$workload" -v n="$name" -v ticks=$((after - before)) -v hz="$hz" -v of=$((of_after - of_before)) '
+  client=$(awk '{print $1 + $2}' "$work/wrk.time")
+  awk -v w="$workload" -v n="$name" -v ticks=$((after - before)) -v hz="$hz" -v of=$((of_after - of_before)) -v client="$client" '
     function ms(v,  x, u) { x = v + 0; u = v; sub(/^[0-9.]+/, "", u)
       return (u == "us") ? x / 1000 : (u == "ms") ? x : (u == "s") ? x * 1000 : (u == "m") ? x * 60000 : x }
     /requests in/ { requests = $1 }
@@ -196,7 +201,8 @@ wrk_run() { # workload name pid port path connections header
     /Socket errors:/ { gsub(",", ""); if ($4 + $6 + $8 + $10 > 0) bad = bad " socket errors: connect " $4 " read " $6 " write " $8 " timeout " $10 ";" }
     END {
       if (requests == 0) bad = bad " no requests;"
-      printf "%s|%s|%s|%.2f|%.2f|%.2f|%d|%s\n", w, n, rps, requests ? ticks * 1e6 / hz / requests : 0, p50, p99, of, bad
+      printf "%s|%s|%s|%.2f|%.2f|%.2f|%d|%s|%.2f\n", w, n, rps, requests ? ticks * 1e6 / hz / requests : 0, p50, p99, of, bad,
+        requests ? client * 1e6 / requests : 0
     }' "$out" >> "$work/results"
 }
 
@@ -220,29 +226,34 @@ table() { # workload reference-name title
   echo
   echo "### $title"
   echo
-  echo "| server | req/s | vs $reference | server CPU per request | CPU vs $reference | p50 | p99 | listen overflows | req/s per round |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
-  local name ref_rps ref_cpu
+  echo "| server | req/s | vs $reference | server CPU per request | CPU vs $reference | wrk's CPU per request | server + wrk vs $reference | p50 | p99 | listen overflows | req/s per round |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  local name ref_rps ref_cpu ref_both
   while IFS= read -r name; do
-    local refused rps cpu p50 p99 of each ref=$reference
+    local refused rps cpu client both p50 p99 of each ref=$reference
     [ "$reference" = "without log" ] && ref=${name% +log}
     ref_rps=$(awk -F'|' -v w="$workload" -v s="$ref" '$1 == w && $2 == s && $8 == "" {print $3}' "$work/results" | median)
     ref_cpu=$(awk -F'|' -v w="$workload" -v s="$ref" '$1 == w && $2 == s && $8 == "" {print $4}' "$work/results" | median)
+    ref_both=$(awk -F'|' -v w="$workload" -v s="$ref" '$1 == w && $2 == s && $8 == "" {print $4 + $9}' "$work/results" | median)
     refused=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s && $8 != "" {print $8}' "$work/results" | head -1)
     if [ -n "$refused" ]; then
-      echo "| $name | refused:$refused | | | | | | | |"
+      echo "| $name | refused:$refused | | | | | | | | | |"
       failed=1
       continue
     fi
     rps=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $3}' "$work/results" | median)
     cpu=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $4}' "$work/results" | median)
+    client=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $9}' "$work/results" | median)
+    both=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $4 + $9}' "$work/results" | median)
     p50=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $5}' "$work/results" | median)
     p99=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {print $6}' "$work/results" | median)
     of=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {t += $7} END {print t + 0}' "$work/results")
     each=$(awk -F'|' -v w="$workload" -v s="$name" '$1 == w && $2 == s {printf "%s%.0f", sep, $3; sep = ", "}' "$work/results")
-    awk -v n="$name" -v rps="$rps" -v cpu="$cpu" -v rr="${ref_rps:-0}" -v rc="${ref_cpu:-0}" -v p50="$p50" -v p99="$p99" -v of="$of" -v each="$each" 'BEGIN {
-      printf "| %s | %.0f | %s | %.1f µs | %s | %.2f ms | %.2f ms | %d | %s |\n", n, rps,
-        (rr > 0) ? sprintf("%.2f×", rps / rr) : "–", cpu, (rc > 0) ? sprintf("%.2f×", cpu / rc) : "–", p50, p99, of, each }'
+    awk -v n="$name" -v rps="$rps" -v cpu="$cpu" -v client="$client" -v both="$both" -v rr="${ref_rps:-0}" -v rc="${ref_cpu:-0}" \
+        -v rb="${ref_both:-0}" -v p50="$p50" -v p99="$p99" -v of="$of" -v each="$each" 'BEGIN {
+      printf "| %s | %.0f | %s | %.1f µs | %s | %.1f µs | %s | %.2f ms | %.2f ms | %d | %s |\n", n, rps,
+        (rr > 0) ? sprintf("%.2f×", rps / rr) : "–", cpu, (rc > 0) ? sprintf("%.2f×", cpu / rc) : "–",
+        client, (rb > 0) ? sprintf("%.2f×", both / rb) : "–", p50, p99, of, each }'
   done < <(awk -F'|' -v w="$workload" '$1 == w && !seen[$2]++ {print $2}' "$work/results")
 }
 
