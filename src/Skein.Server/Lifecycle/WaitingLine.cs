@@ -94,14 +94,17 @@ public sealed class WaitingLine
     public void ListenerQuiet() => _readySince = -1;
 
     /// <summary>Takes the newcomers already in the listen backlog, if any (one poll(2), no wait): before a response
-    /// decides whether to keep its connection, so that a client waiting is seen and the response closes.</summary>
+    /// decides whether to keep its connection, so that a client waiting is seen and the response closes. A thread
+    /// that shares the listener (a process-pool worker) takes one at most: this look comes when its own request is
+    /// done, which is when the other workers' are too, and a newcomer it takes waits behind it while they may be
+    /// free (ten 1-second /io clients on five workers were last answered after up to 6 s when it took them all).</summary>
     public void LookAtListener()
     {
         try
         {
             if (Listener is { } listener && listener.Poll(0, SelectMode.SelectRead))
             {
-                OnListenerReady();
+                OnListenerReady(_patienceMs > 0 ? 1 : AcceptsPerLook);
             }
         }
         catch (ObjectDisposedException)
@@ -110,9 +113,9 @@ public sealed class WaitingLine
         }
     }
 
-    /// <summary>The listener is ready: takes the newcomers into the line (503 past its bound), unless patience
-    /// says to leave them to the other processes a while longer.</summary>
-    public void OnListenerReady()
+    /// <summary>The listener is ready: takes the newcomers into the line (503 past its bound), at most
+    /// <paramref name="most"/>, unless patience says to leave them to the other processes a while longer.</summary>
+    public void OnListenerReady(int most = AcceptsPerLook)
     {
         var now = Environment.TickCount64;
         if (_patienceMs > 0 && (_readySince < 0 || now - _readySince < _patienceMs))
@@ -121,7 +124,7 @@ public sealed class WaitingLine
             return;
         }
         _readySince = -1;
-        for (var i = 0; i < AcceptsPerLook && _listener.TryAcceptNow(out var socket, () => _server.Descriptors.OnExhausted(_server.Connections.Count)); i++)
+        for (var i = 0; i < most && _listener.TryAcceptNow(out var socket, () => _server.Descriptors.OnExhausted(_server.Connections.Count)); i++)
         {
             if (_server.Admit(socket) is not { } connection)
             {
