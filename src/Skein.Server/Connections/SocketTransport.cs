@@ -102,7 +102,7 @@ public abstract class SocketTransport : ITransport
         {
             // Makes room now (compacting or growing the buffer), so a buffer that cannot take more throws here
             // rather than on the event loop when the bytes come. An empty one is rented when they come.
-            PrepareInput();
+            InputSpace();
         }
         int received;
         _receiving = true;
@@ -364,9 +364,6 @@ public abstract class SocketTransport : ITransport
     /// <see cref="TimeoutException"/> on timeout.</summary>
     protected abstract ValueTask<int> ReceiveCoreAsync(TimeSpan timeout);
 
-    /// <summary>Where a receive puts what it reads: the free end of the input buffer, rented if there is none.</summary>
-    protected Memory<byte> InputSpace() => PrepareInput();
-
     /// <summary>Gives the input buffer back to the pool if it holds no unconsumed byte, for a receive about to wait
     /// for its socket: a connection between two requests (an idle keep-alive, or /io's client not yet sending the
     /// next) then waits holding none, and the receive calls <see cref="InputSpace"/> once there is something to
@@ -410,7 +407,9 @@ public abstract class SocketTransport : ITransport
         }
     }
 
-    private Memory<byte> PrepareInput()
+    /// <summary>Where a receive puts what it reads: the free end of the input buffer, rented if there is none,
+    /// after moving unconsumed bytes to the front or growing the buffer when its end is reached.</summary>
+    protected Memory<byte> InputSpace()
     {
         if (_start == _end)
         {

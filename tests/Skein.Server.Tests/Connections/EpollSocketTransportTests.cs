@@ -25,8 +25,8 @@ public sealed class EpollSocketTransportTests
         await Deadline.UntilAsync(() => server.Available > 0, Deadline.Default, "the request in the server's socket");
 
         var seen = new List<(string Step, int Registered, string Received)>();
-        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = NewSignal();
+        var done = NewSignal();
         loop.Spawn(async () =>
         {
             try
