@@ -94,6 +94,10 @@ public sealed class ServeArguments
     public SkeinOption<TimeSpan> DeferAccept { get; } = OptionTable.DeferAccept.Duration(ServerDefaults.DeferAccept,
         "Time the kernel holds a new connection back until its request arrives (TCP_DEFER_ACCEPT, nginx's listen deferred; whole seconds, 0: off); a silent client is accepted after it.", allowZero: true);
 
+    /// <summary>--notsent-lowat</summary>
+    public SkeinOption<int> NotSentLowWater { get; } = OptionTable.NotSentLowWater.Size(ServerDefaults.NotSentLowWater,
+        "Most bytes of responses the kernel holds unsent per connection before a send waits (TCP_NOTSENT_LOWAT; 0: the kernel's default, unlimited). Less kernel memory per connection, and large files sent faster.", min: 0);
+
     /// <summary>--queue</summary>
     public SkeinOption<int> Queue { get; } = OptionTable.Queue.Count(ServerDefaults.QueueCapacity,
         "thread-pool: connections that may wait for a free worker; process: for a process to start; single, each process-pool worker: taken while it waits for its client; more get a quick 503.");
@@ -163,7 +167,7 @@ public sealed class ServeArguments
     public IEnumerable<Option> All =>
     [
         Config, Model, Workers, Port, Host, Folder, Verbose, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout,
-        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, DeferAccept, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
+        MinBodyRate, MinResponseRate, RateGrace, ShutdownTimeout, MaxConnections, Backlog, DeferAccept, NotSentLowWater, Queue, MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders,
         MaxBody, MaxChunkLine, AccessLog, HealthPath, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath,
     ];
 
@@ -204,6 +208,7 @@ public sealed class ServeArguments
             Port = result.GetValue(Port),
             Backlog = result.GetValue(Backlog),
             DeferAccept = result.GetValue(DeferAccept),
+            NotSentLowWater = result.GetValue(NotSentLowWater),
             Limits = limits,
             HeaderTimeout = result.GetValue(HeaderTimeout),
             KeepAliveTimeout = result.GetValue(KeepAliveTimeout),

@@ -109,6 +109,10 @@ public sealed class ServerContext : IDisposable
     /// <summary>The largest input buffer a connection may need: a request line and a full header section.</summary>
     public int MaxInputBytes => Options.Limits.MaxRequestLineBytes + Options.Limits.MaxHeaderBytes + 1024;
 
+    /// <summary>True when the listening socket bounds each connection's unsent bytes (<see cref="ServerOptions.NotSentLowWater"/>),
+    /// which every transport is told.</summary>
+    public bool UnsentBounded => Options.NotSentLowWater > 0;
+
     /// <summary>
     /// Blocks until a connection is accepted and admitted (connections over <see cref="ServerOptions.MaxConnections"/>
     /// get a 503 and are closed here), and returns it. False once the listener stopped (shutdown).
@@ -204,7 +208,7 @@ public sealed class ServerContext : IDisposable
     public void ServeBlocking(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection, this));
+        LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate, UnsentBounded), connection, this));
     }
 
     /// <summary>Serves <paramref name="connection"/> as <see cref="ServeBlocking(Connection)"/> does, for a server with
@@ -214,7 +218,7 @@ public sealed class ServerContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(line);
-        var transport = new LineWatchingTransport(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate), connection.Socket, line);
+        var transport = new LineWatchingTransport(new BlockingSocketTransport(connection.Socket, MaxInputBytes, Options.MinResponseDataRate, UnsentBounded), connection.Socket, line);
         LoopSynchronizationContext.Run(() => ConnectionLoop.ServeAsync(transport, connection, this, line));
     }
 
@@ -241,7 +245,7 @@ public sealed class ServerContext : IDisposable
         EpollSocketTransport transport;
         try
         {
-            transport = new EpollSocketTransport(loop, connection, MaxInputBytes, Options.MinResponseDataRate);
+            transport = new EpollSocketTransport(loop, connection, MaxInputBytes, Options.MinResponseDataRate, UnsentBounded);
         }
         catch (IOException e)
         {

@@ -41,7 +41,15 @@ internal static class ServeCommand
         {
             // A socket systemd passed in (socket activation) wins over --host and --port.
             var log = loggerFactory.CreateLogger("Skein.Server");
-            listener = SocketActivation.TakeListener(log) ?? Listener.Bind(options, log);
+            if (SocketActivation.TakeListener(log) is { } passed)
+            {
+                listener = passed;
+                listener.LimitUnsentBytes(options.NotSentLowWater); // systemd's .socket units have no setting for it
+            }
+            else
+            {
+                listener = Listener.Bind(options, log);
+            }
         }
         catch (SocketException e)
         {

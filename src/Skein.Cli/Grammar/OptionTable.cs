@@ -92,6 +92,9 @@ public static class OptionTable
     /// <summary>--defer-accept (serve).</summary>
     public static readonly OptionName DeferAccept = new("defer-accept", null, "time a silent connection waits in the kernel");
 
+    /// <summary>--notsent-lowat (serve).</summary>
+    public static readonly OptionName NotSentLowWater = new("notsent-lowat", null, "unsent bytes the kernel holds per connection");
+
     /// <summary>--queue (serve).</summary>
     public static readonly OptionName Queue = new("queue", null, "connections waiting for a worker");
 
@@ -196,7 +199,7 @@ public static class OptionTable
     [
         Model, Workers, Port, Folder, Verbose, Connections, Threads, Duration, Rate, Header, Clients, Io, Output, Help,
         Host, Delay, HeaderTimeout, KeepAliveTimeout, BodyTimeout, MinBodyRate, MinResponseRate, RateGrace,
-        ShutdownTimeout, MaxConnections, Backlog, DeferAccept, Queue,
+        ShutdownTimeout, MaxConnections, Backlog, DeferAccept, NotSentLowWater, Queue,
         MaxStarting, MaxRequestLine, MaxTarget, MaxHeaderBytes, MaxHeaders, MaxBody, MaxChunkLine, AccessLog, HealthPath, Config, ProxyProtocol, ProxyFrom, StatusPath, MetricsPath, Close, Timeout,
         Json, Hgrm, Cpu, Path, NoIdeal, Cores, ConnectConcurrency, KeepOpen, Quick, Full, Workloads, Rounds, Peer, Target,
         Version,

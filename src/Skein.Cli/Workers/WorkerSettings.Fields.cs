@@ -30,6 +30,7 @@ public sealed partial record WorkerSettings
         Int<ServerOptions>("port", o => o.Port, (o, v) => o with { Port = v }),
         Int<ServerOptions>("backlog", o => o.Backlog, (o, v) => o with { Backlog = v }),
         Time<ServerOptions>("deferAccept", o => o.DeferAccept, (o, v) => o with { DeferAccept = v }),
+        Int<ServerOptions>("notSentLowWater", o => o.NotSentLowWater, (o, v) => o with { NotSentLowWater = v }),
         Nested<ServerOptions, HttpLimits>("limits", o => o.Limits, (o, v) => o with { Limits = v }, LimitFields),
         Time<ServerOptions>("headerTimeout", o => o.HeaderTimeout, (o, v) => o with { HeaderTimeout = v }),
         Time<ServerOptions>("keepAliveTimeout", o => o.KeepAliveTimeout, (o, v) => o with { KeepAliveTimeout = v }),

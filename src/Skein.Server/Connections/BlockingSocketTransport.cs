@@ -10,8 +10,8 @@ namespace Skein.Server.Connections;
 
 /// <summary>Blocking socket I/O. Receive and send timeouts are the socket's SO_RCVTIMEO and SO_SNDTIMEO,
 /// set only when they change.</summary>
-public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate = null)
-    : SocketTransport(socket.SafeHandle, socket.RemoteEndPoint as IPEndPoint, maxInputBytes, minSendRate)
+public sealed class BlockingSocketTransport(Socket socket, int maxInputBytes, MinDataRate? minSendRate = null, bool unsentBounded = false)
+    : SocketTransport(socket.SafeHandle, socket.RemoteEndPoint as IPEndPoint, maxInputBytes, minSendRate, unsentBounded)
 {
     private int _receiveTimeoutMs;
     private int _sendTimeoutMs;

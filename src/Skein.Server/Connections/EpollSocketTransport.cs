@@ -57,8 +57,8 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     /// <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).
     /// </summary>
     /// <exception cref="IOException">fcntl failed.</exception>
-    public EpollSocketTransport(EventLoop loop, Connection connection, int maxInputBytes, MinDataRate? minSendRate = null)
-        : base((connection ?? throw new ArgumentNullException(nameof(connection))).Handle, connection.RemoteEndPoint, maxInputBytes, minSendRate)
+    public EpollSocketTransport(EventLoop loop, Connection connection, int maxInputBytes, MinDataRate? minSendRate = null, bool unsentBounded = false)
+        : base((connection ?? throw new ArgumentNullException(nameof(connection))).Handle, connection.RemoteEndPoint, maxInputBytes, minSendRate, unsentBounded)
     {
         ArgumentNullException.ThrowIfNull(loop);
         Debug.Assert(loop.InLoop, "a transport is created on its loop's thread");

@@ -33,6 +33,7 @@ public abstract class SocketTransport : ITransport
 
     private readonly int _maxInput;
     private readonly MinDataRate? _minSendRate;
+    private readonly bool _unsentBounded;
     private readonly OutputBuffer _output = new();
     private byte[] _input = [];
     private int _start;
@@ -42,13 +43,16 @@ public abstract class SocketTransport : ITransport
 
     /// <summary>Serves the connected socket <paramref name="handle"/> (the client at <paramref name="remoteEndPoint"/>);
     /// the input buffer never grows past <paramref name="maxInputBytes"/>, and a send of n bytes may wait
-    /// <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever).</summary>
-    protected SocketTransport(SafeHandle handle, IPEndPoint? remoteEndPoint, int maxInputBytes, MinDataRate? minSendRate)
+    /// <paramref name="minSendRate"/>.TimeAllowed(n) for the client (null: forever). <paramref name="unsentBounded"/>
+    /// says that the socket's unsent queue is bounded (TCP_NOTSENT_LOWAT, <see cref="ServerOptions.NotSentLowWater"/>),
+    /// which changes how a file body is best sent (<see cref="SendFileAsync"/>).</summary>
+    protected SocketTransport(SafeHandle handle, IPEndPoint? remoteEndPoint, int maxInputBytes, MinDataRate? minSendRate, bool unsentBounded)
     {
         ArgumentNullException.ThrowIfNull(handle);
         Handle = handle;
         _maxInput = Math.Max(maxInputBytes, InitialInputSize);
         _minSendRate = minSendRate;
+        _unsentBounded = unsentBounded;
         RemoteEndPoint = remoteEndPoint;
     }
 
@@ -163,16 +167,21 @@ public abstract class SocketTransport : ITransport
         // alike, on every transport. The file is opened here rather than by name inside Socket.SendFile, which
         // also stats it, and on the async path left each descriptor open until the garbage collector ran.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        // nginx's tcp_nopush: corked, the head waits for the file's first bytes and only full segments leave
-        // until the uncork. MSG_MORE is not enough here: sendfile hands the file to TCP 64 KiB at a time,
-        // releasing the socket between pieces, and each ACK processed then pushes the partial last segment at
-        // once (TCP_NODELAY): 10-17 small segments more per 2 MiB than nginx, each waking the client.
-        var corked = length > 0;
+        // With an unbounded unsent queue, nginx's tcp_nopush: corked, the head waits for the file's first bytes
+        // and only full segments leave until the uncork. MSG_MORE is not enough there: sendfile hands the file to
+        // TCP 64 KiB at a time, releasing the socket between pieces, and each ACK processed then pushes the
+        // partial last segment at once (TCP_NODELAY): 10-17 small segments more per 2 MiB than nginx, each waking
+        // the client. With a bounded one (TCP_NOTSENT_LOWAT) each sendfile call queues a few segments beyond
+        // what leaves at once and returns; a cork would hold the partial one at the queue's tail until the
+        // uncork, while the queue, counted full, lets no call add to it: measured, corked 2 MiB responses went
+        // 20-30 % slower, with p99 up to 175 ms (docs/performance.md, "Files"). The head then goes with MSG_MORE,
+        // joining the file's first bytes.
+        var corked = length > 0 && !_unsentBounded;
         if (corked)
         {
             SetCork(true);
         }
-        await FlushAsync();
+        await FlushAsync(more: length > 0 && _unsentBounded);
         var position = offset;
         var end = offset + length;
         var pieceLimit = _minSendRate is null ? MaxSendFileBytes : RatedSendFileBytes;

@@ -32,6 +32,7 @@ internal static unsafe partial class UnixSockets
     public const int TCP_CORK = 3;
     public const int TCP_DEFER_ACCEPT = 9;
     public const int TCP_INFO = 11;
+    public const int TCP_NOTSENT_LOWAT = 25;
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;

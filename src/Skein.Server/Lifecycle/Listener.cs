@@ -122,7 +122,32 @@ public sealed class Listener : IDisposable
     public static Listener Bind(ServerOptions options, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Bind(options.BindAddress, options.Port, options.Backlog, log, options.DeferAccept);
+        var listener = Bind(options.BindAddress, options.Port, options.Backlog, log, options.DeferAccept);
+        try
+        {
+            listener.LimitUnsentBytes(options.NotSentLowWater);
+            return listener;
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Lets the kernel hold at most <paramref name="bytes"/> unsent for each connection accepted from here
+    /// on (TCP_NOTSENT_LOWAT, which accepted sockets inherit, as they do TCP_NODELAY; see
+    /// <see cref="ServerOptions.NotSentLowWater"/>); zero leaves the kernel's default. On a shared socket this
+    /// holds for every process accepting from it.</summary>
+    /// <exception cref="SocketException">The kernel refused it (before Linux 3.12).</exception>
+    public void LimitUnsentBytes(int bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (bytes > 0)
+        {
+            // .NET's SocketOptionName has no name for it: set raw.
+            Socket.SetRawSocketOption(UnixSockets.IPPROTO_TCP, UnixSockets.TCP_NOTSENT_LOWAT, BitConverter.GetBytes(bytes));
+        }
     }
 
     /// <summary>Wraps a listening socket that other processes accept from too (one systemd passed; process-pool

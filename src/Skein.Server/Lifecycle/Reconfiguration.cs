@@ -1,9 +1,9 @@
 // What a reload (SIGHUP) may change, and where: a pure function of the running options and the new ones. It
 // applies nothing (Reloader and the models do) and reads no file (the host does).
 //
-// Three kinds of option: the listening socket's and the model (Host, Port, Backlog, DeferAccept, Model) never change
-// without a restart, whatever the model; options read per connection (limits, timeouts, the access log)
-// change in place in any process; everything else is fixed when a process starts (worker counts, the
+// Three kinds of option: the listening socket's and the model (Host, Port, Backlog, DeferAccept, NotSentLowWater,
+// Model) never change without a restart, whatever the model; options read per connection (limits, timeouts, the
+// access log) change in place in any process; everything else is fixed when a process starts (worker counts, the
 // connection limit, the shutdown timeout, the log level, the folder), so only models that start new worker
 // processes on a reload apply it — to those new workers.
 namespace Skein.Server.Lifecycle;
@@ -29,8 +29,10 @@ public static class Reconfiguration
         Note(restart, nameof(ServerOptions.Port), running.Port, next.Port);
         Note(restart, nameof(ServerOptions.Backlog), running.Backlog, next.Backlog);
         Note(restart, nameof(ServerOptions.DeferAccept), running.DeferAccept, next.DeferAccept);
+        Note(restart, nameof(ServerOptions.NotSentLowWater), running.NotSentLowWater, next.NotSentLowWater);
         Note(restart, nameof(ServerOptions.Model), running.Model, next.Model);
-        var workers = next with { Host = running.Host, Port = running.Port, Backlog = running.Backlog, DeferAccept = running.DeferAccept, Model = running.Model };
+        var workers = next with { Host = running.Host, Port = running.Port, Backlog = running.Backlog, DeferAccept = running.DeferAccept,
+            NotSentLowWater = running.NotSentLowWater, Model = running.Model };
         var inProcess = PerConnection(running, next);
         if (!startsWorkers && inProcess != workers)
         {

@@ -57,32 +57,17 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
     [Theory]
     [MemberData(nameof(AllModels))]
     public async Task Sends_files_and_byte_ranges_byte_exact_on_one_connection(ConcurrencyModel model)
+        => await AssertFilesAndRangesAsync((await servers.For(model)).Port);
+
+    // Without the bound on unsent bytes (--notsent-lowat 0) a file body goes corked (TCP_CORK): the other way the
+    // shared socket transport sends it, once for each kind of transport (blocking, event loop).
+    [Theory]
+    [InlineData(ConcurrencyModel.Thread)]
+    [InlineData(ConcurrencyModel.Async)]
+    public async Task Sends_files_and_byte_ranges_byte_exact_corked_without_the_unsent_bound(ConcurrencyModel model)
     {
-        var skein = await servers.For(model);
-        using var client = await RawClient.ConnectAsync(skein.Port);
-        // Whole, a range inside, a range to the end: each body exact and framed so the next response parses.
-        foreach (var (path, content) in new[] { ("/large.bin", servers.Large), ("/medium.bin", servers.Medium) })
-        {
-            await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
-            var whole = await client.ReadResponseAsync();
-            Assert.Equal(200, whole.Status);
-            Assert.True(whole.Body.AsSpan().SequenceEqual(content), $"{path}: {whole.Body.Length} bytes, not the file's {content.Length}");
-            foreach (var (first, last) in new[] { (100_000, content.Length / 2 + 12_345), (content.Length - 70_000, content.Length - 1) })
-            {
-                await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\nRange: bytes={first}-{last}\r\n\r\n");
-                var part = await client.ReadResponseAsync();
-                Assert.Equal(206, part.Status);
-                Assert.Equal($"bytes {first}-{last}/{content.Length}", part.Header("Content-Range"));
-                Assert.True(part.Body.AsSpan().SequenceEqual(content.AsSpan(first, last - first + 1)), $"{path} {first}-{last}: wrong bytes");
-            }
-        }
-        // The last one asks to close: the file leaves whole before the connection ends.
-        await client.SendAsync("GET /large.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1048576-\r\nConnection: close\r\n\r\n");
-        var closing = await client.ReadResponseAsync();
-        Assert.Equal(206, closing.Status);
-        Assert.True(closing.ConnectionClose);
-        Assert.True(closing.Body.AsSpan().SequenceEqual(servers.Large.AsSpan(1_048_576)), "the last range: wrong bytes");
-        Assert.True(await client.WaitForCloseAsync());
+        await using var skein = await servers.StartAsync(model, "--notsent-lowat", "0");
+        await AssertFilesAndRangesAsync(skein.Port);
     }
 
     [Theory]
@@ -291,5 +276,35 @@ public sealed class IntegrationMatrixTests(MatrixServers servers) : IClassFixtur
         {
             return -1; // no worker free yet: ask again
         }
+    }
+
+    // Whole files, ranges and a last range that closes, on one keep-alive connection: the 3 MiB file goes with
+    // sendfile(2), the 200,000-byte one from memory after its head.
+    private async Task AssertFilesAndRangesAsync(int port)
+    {
+        using var client = await RawClient.ConnectAsync(port);
+        // Whole, a range inside, a range to the end: each body exact and framed so the next response parses.
+        foreach (var (path, content) in new[] { ("/large.bin", servers.Large), ("/medium.bin", servers.Medium) })
+        {
+            await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+            var whole = await client.ReadResponseAsync();
+            Assert.Equal(200, whole.Status);
+            Assert.True(whole.Body.AsSpan().SequenceEqual(content), $"{path}: {whole.Body.Length} bytes, not the file's {content.Length}");
+            foreach (var (first, last) in new[] { (100_000, content.Length / 2 + 12_345), (content.Length - 70_000, content.Length - 1) })
+            {
+                await client.SendAsync($"GET {path} HTTP/1.1\r\nHost: x\r\nRange: bytes={first}-{last}\r\n\r\n");
+                var part = await client.ReadResponseAsync();
+                Assert.Equal(206, part.Status);
+                Assert.Equal($"bytes {first}-{last}/{content.Length}", part.Header("Content-Range"));
+                Assert.True(part.Body.AsSpan().SequenceEqual(content.AsSpan(first, last - first + 1)), $"{path} {first}-{last}: wrong bytes");
+            }
+        }
+        // The last one asks to close: the file leaves whole before the connection ends.
+        await client.SendAsync("GET /large.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1048576-\r\nConnection: close\r\n\r\n");
+        var closing = await client.ReadResponseAsync();
+        Assert.Equal(206, closing.Status);
+        Assert.True(closing.ConnectionClose);
+        Assert.True(closing.Body.AsSpan().SequenceEqual(servers.Large.AsSpan(1_048_576)), "the last range: wrong bytes");
+        Assert.True(await client.WaitForCloseAsync());
     }
 }

@@ -1,6 +1,6 @@
 // Reading the process table from /proc, for tests that check which processes exist: a master's children,
 // whether a pid still runs (a zombie or a vanished entry counts as gone), which files and sockets a process holds
-// open, and which TCP sockets exist on a port. Read-only; kills only by pid.
+// open, which TCP sockets exist on a port and what their queues hold. Read-only; kills only by pid.
 
 using System.Globalization;
 using System.Diagnostics;
@@ -69,6 +69,27 @@ internal static class ProcessTable
             .Where(fields => fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == state
                 && (remotePort is null || fields[2].EndsWith(remote, StringComparison.Ordinal)))
             .Select(fields => $"socket:[{fields[9]}]")];
+    }
+
+    /// <summary>The send and receive queues of the TCP socket from <paramref name="localPort"/> to
+    /// <paramref name="remotePort"/> on loopback, as /proc/net/tcp shows them: for an established socket, bytes
+    /// written and not yet acknowledged (unsent ones included), and bytes received and not yet read. Null while
+    /// there is no such socket.</summary>
+    public static (long Send, long Receive)? TcpQueues(int localPort, int remotePort)
+    {
+        var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
+        var remote = ":" + remotePort.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var fields in TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == Established)
+            {
+                var queues = fields[4].Split(':');
+                return (long.Parse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    long.Parse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            }
+        }
+        return null;
     }
 
     /// <summary>SIGKILL to <paramref name="pid"/> (what Process.Kill sends on Linux); false if it no longer exists.</summary>
