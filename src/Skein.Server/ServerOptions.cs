@@ -57,8 +57,8 @@ public sealed record ServerOptions
     /// socket systemd passed). Without it a send may queue the whole send buffer (up to 4 MiB by default) unsent,
     /// which a busy server holds per connection, and which on loopback leaves the sending to the client's system
     /// calls: each of its acknowledgements transmits the next segments on the client's CPU. With it the server
-    /// refills the queue as it drains and sends in its own calls: in one run against nginx (which has no setting
-    /// for it) a 2 MiB file went 1.6-1.8x faster and a 64 MiB one 2.5-3x (docs/performance.md, "Files").
+    /// refills the queue as it drains and sends in its own calls: against nginx (which has no setting for it) 2 MiB
+    /// files went from level to 1.5x and 64 MiB ones to 2.6-2.8x (docs/performance.md, "The unsent bound").
     /// 16 KiB, the value Cloudflare and Apple run with; zero leaves the kernel's default
     /// (net.ipv4.tcp_notsent_lowat, unlimited unless set). File bodies go uncorked under it (the queue is
     /// refilled in small steps, and a corked partial segment would wait there), corked without it, as nginx's
