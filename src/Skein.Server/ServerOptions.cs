@@ -59,7 +59,7 @@ public sealed record ServerOptions
     /// calls: each of its acknowledgements transmits the next segments on the client's CPU. With it the server
     /// refills the queue as it drains and sends in its own calls: against nginx (which has no setting for it) 2 MiB
     /// files went from level to 1.5x and 64 MiB ones to 2.6-2.8x (docs/performance.md, "The unsent bound").
-    /// 16 KiB, the value Cloudflare and Apple run with; zero leaves the kernel's default
+    /// 16 KiB, the value Cloudflare recommends for the sysctl of the same name; zero leaves the kernel's default
     /// (net.ipv4.tcp_notsent_lowat, unlimited unless set). File bodies go uncorked under it (the queue is
     /// refilled in small steps, and a corked partial segment would wait there), corked without it, as nginx's
     /// <c>tcp_nopush</c>.</summary>
