@@ -125,7 +125,7 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     /// <summary>From now on sends say MSG_MORE: full segments still leave at once, but the last partial one waits
     /// for the FIN, which then rides on it (Linux's tcp_send_fin adds the FIN to a segment not yet sent): ten
     /// thousand long-polls released at once (/notify) are ten thousand packets fewer over loopback. The FIN is
-    /// sent by close(2), or by shutdown(2) first when input may be unread (see <see cref="DisposeCore"/>).</summary>
+    /// sent by shutdown(2) just before close(2) (see <see cref="DisposeCore"/>).</summary>
     public override void CloseAfterOutput() => _lastOutput = true;
 
     /// <summary>The loop reports the socket ready: completes the waiting receive or send, and tells a
@@ -234,16 +234,17 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
             _loop.Unregister(_registration, Handle, closing: true);
         }
         var held = _lastOutput && !_finSent; // the response's last partial segment waits for the FIN
-        if (held && _readable)
+        if (held)
         {
-            // The held segment leaves with the FIN now, by shutdown(2), when the socket is not known to be empty
-            // (the last read filled its buffer, or an edge came since): close(2) with bytes unread in the kernel
+            // The held segment leaves with the FIN now, by shutdown(2): close(2) with bytes unread in the kernel
             // answers with a reset and drops what was never sent, while after the FIN the response is on its way.
-            // Otherwise close(2), below, sends the FIN with it, one syscall fewer per closing connection,
-            // as nginx's ngx_http_finalize_connection closes at once unless its read event is ready. (Bytes read
-            // but not parsed, in the input buffer, are out of the kernel already: they cannot cause a reset.)
+            // Whether bytes are unread cannot be known without a call: the readiness edge of bytes a client sent
+            // after its request (a pipelined one behind Connection: close) may still wait in the epoll set while
+            // this turn answers it. Closing at once when the socket was not known readable is the likeliest way
+            // the matrix's waiter test once saw a reset instead of its answer (in a loaded CI run; not reproduced
+            // by hand). So always shutdown(2), then close(2): one syscall more per closing connection. (Bytes read but not parsed, in the input buffer, are out of the kernel
+            // already: they cannot cause a reset.)
             _ = UnixSockets.Shutdown(_fd, UnixSockets.SHUT_WR); // fails only if the client is gone already
-            held = false;
         }
         if (_referenced)
         {
@@ -252,9 +253,9 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
         }
         if (held)
         {
-            // close(2) sends the held segment with the FIN. At the turn's end it would wait for the turn's other
-            // work: with deferred accept a turn serves a whole batch of accepted connections, so the first answer
-            // of a batch of 20 waited for the other 19 (compare.sh close: about 8 % of the rate, docs/performance.md).
+            // Closed at once rather than at the turn's end, where it would wait for the turn's other work: with
+            // deferred accept a turn serves a whole batch of accepted connections, so the first answer of a batch
+            // of 20 waited for the other 19 (compare.sh close: about 8 % of the rate, docs/performance.md).
             _connection.CloseSocket();
             return;
         }
