@@ -17,7 +17,7 @@ public sealed partial class ServeCommandTests
         Assert.Equal(0, code);
         foreach (var option in new[] { "--model", "--workers", "--port", "--host", "--folder", "--verbose", "--delay",
                      "--header-timeout", "--keepalive-timeout", "--body-timeout", "--shutdown-timeout", "--max-connections",
-                     "--backlog", "--defer-accept", "--queue", "--max-body", "--access-log" })
+                     "--backlog", "--defer-accept", "--notsent-lowat", "--queue", "--max-body", "--access-log" })
         {
             Assert.Contains(option, stdout);
         }
@@ -28,6 +28,7 @@ public sealed partial class ServeCommandTests
         Assert.Contains("[default: 511]", stdout);
         Assert.Contains("[default: 30s]", stdout);
         Assert.Contains("[default: 32KiB]", stdout);
+        Assert.Contains("[default: 16KiB]", stdout); // --notsent-lowat
     }
 
     [Fact]
