@@ -221,9 +221,9 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
     }
 
     /// <summary>Leaves the loop, sends the FIN of a last response, and closes the socket (closing takes it out of
-    /// the epoll set: no epoll_ctl). A socket whose last segment is held for the FIN is closed at once, since the
-    /// answer leaves only then; any other waits for the end of the loop's turn, so that the turn's answers leave
-    /// before its closes.</summary>
+    /// the epoll set: no epoll_ctl). A socket whose last segment is held for the FIN is shut down (the segment
+    /// leaves with the FIN) and closed at once; any other waits for the end of the loop's turn, so that the turn's
+    /// answers leave before its closes.</summary>
     protected override void DisposeCore()
     {
         Debug.Assert(_loop.InLoop, "a transport is closed on its loop's thread");
@@ -242,8 +242,8 @@ public sealed class EpollSocketTransport : SocketTransport, IReadinessHandler, I
             // after its request (a pipelined one behind Connection: close) may still wait in the epoll set while
             // this turn answers it. Closing at once when the socket was not known readable is the likeliest way
             // the matrix's waiter test once saw a reset instead of its answer (in a loaded CI run; not reproduced
-            // by hand). So always shutdown(2), then close(2): one syscall more per closing connection. (Bytes read but not parsed, in the input buffer, are out of the kernel
-            // already: they cannot cause a reset.)
+            // by hand). So always shutdown(2), then close(2): one syscall more per closing connection. (Bytes read
+            // but not parsed, in the input buffer, are out of the kernel already: they cannot cause a reset.)
             _ = UnixSockets.Shutdown(_fd, UnixSockets.SHUT_WR); // fails only if the client is gone already
         }
         if (_referenced)

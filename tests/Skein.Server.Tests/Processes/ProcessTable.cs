@@ -61,35 +61,31 @@ internal static class ProcessTable
     /// <paramref name="state"/> (<see cref="Established"/>, <see cref="Listening"/>) and, if given, connected to
     /// <paramref name="remotePort"/>: each as the "socket:[inode]" its holders' descriptors link to.</summary>
     public static IReadOnlyList<string> TcpSockets(int localPort, string state, int? remotePort = null)
+        => [.. TcpRows(localPort, state, remotePort).Select(fields => $"socket:[{fields[9]}]")];
+
+    /// <summary>The send and receive queues of the established TCP socket from <paramref name="localPort"/> to
+    /// <paramref name="remotePort"/>, as /proc/net/tcp shows them: bytes written and not yet acknowledged (unsent
+    /// ones included), and bytes received and not yet read. Null while there is no such socket.</summary>
+    public static (long Send, long Receive)? TcpQueues(int localPort, int remotePort)
+    {
+        if (TcpRows(localPort, Established, remotePort).FirstOrDefault() is not { } fields)
+        {
+            return null;
+        }
+        var queues = fields[4].Split(':');
+        return (long.Parse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            long.Parse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+    }
+
+    // The rows of /proc/net/tcp and tcp6, split into fields, of the sockets from localPort in state (to remotePort if given).
+    private static IEnumerable<string[]> TcpRows(int localPort, string state, int? remotePort)
     {
         var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
         var remote = remotePort is { } port ? ":" + port.ToString("X4", CultureInfo.InvariantCulture) : ":";
-        return [.. TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
+        return TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == state
-                && (remotePort is null || fields[2].EndsWith(remote, StringComparison.Ordinal)))
-            .Select(fields => $"socket:[{fields[9]}]")];
-    }
-
-    /// <summary>The send and receive queues of the TCP socket from <paramref name="localPort"/> to
-    /// <paramref name="remotePort"/> on loopback, as /proc/net/tcp shows them: for an established socket, bytes
-    /// written and not yet acknowledged (unsent ones included), and bytes received and not yet read. Null while
-    /// there is no such socket.</summary>
-    public static (long Send, long Receive)? TcpQueues(int localPort, int remotePort)
-    {
-        var local = ":" + localPort.ToString("X4", CultureInfo.InvariantCulture);
-        var remote = ":" + remotePort.ToString("X4", CultureInfo.InvariantCulture);
-        foreach (var fields in TcpTables.SelectMany(table => File.ReadLines(table).Skip(1))
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            if (fields[1].EndsWith(local, StringComparison.Ordinal) && fields[2].EndsWith(remote, StringComparison.Ordinal) && fields[3] == Established)
-            {
-                var queues = fields[4].Split(':');
-                return (long.Parse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    long.Parse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-            }
-        }
-        return null;
+                && (remotePort is null || fields[2].EndsWith(remote, StringComparison.Ordinal)));
     }
 
     /// <summary>SIGKILL to <paramref name="pid"/> (what Process.Kill sends on Linux); false if it no longer exists.</summary>
