@@ -36,6 +36,10 @@
 #   which Skein sets by default); the first nginx listed is the reference. nginx and kestrel are skipped for
 #   workloads they cannot serve.
 # -d SECONDS per run (default 10), -r ROUNDS (default 3), -n CLIENTS for io and comet (default 10000).
+# -t THREADS: wrk's threads in every wrk workload, and both tools' in loadgen (default 1, issue 9's setting: the
+#   client takes one core, the server has the other to itself, so a server that spends less CPU per request is
+#   not faster for it once the client is the bottleneck). With -t 2 the client competes with the server for
+#   both cores and the server's own CPU per request shows in requests/s.
 #
 # Needs: wrk and nginx (apt-get install -y --no-install-recommends wrk nginx), python3, curl, nstat
 # (iproute2), the .NET SDK (it builds src/Skein.Cli and benchmarks/KestrelPeer in Release unless --no-build).
@@ -66,6 +70,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#workloads[@]} -gt 0 ] || workloads=("${all_workloads[@]}")
+for n in "$duration" "$rounds" "$clients" "$threads"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: '$n' is not a positive whole number (-d, -r, -n and -t take one)" >&2; exit 2; }
+done
 for tool in wrk curl python3 nstat; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed (see the comment at the top)" >&2; exit 1; }
 done
@@ -188,7 +195,7 @@ wrk_run() { # workload name pid port path connections header
   local workload=$1 name=$2 pid=$3 port=$4 path=$5 conns=$6 header=$7
   local before after of_before of_after out="$work/wrk.out" client TIMEFORMAT="%3U %3S"
   of_before=$(overflows); before=$(cpu_ticks "$pid")
-  { time wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s --latency ${header:+-H "$header"} "http://127.0.0.1:$port$path" > "$out" 2>&1 || true; } 2> "$work/wrk.time"
+  { time wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s --latency ${header:+-H "$header"} "http://127.0.0.1:$port$path" > "$out" 2>&1 || true; } 2> "$work/wrk.time"
   after=$(cpu_ticks "$pid"); of_after=$(overflows)
   client=$(awk '{print $1 + $2}' "$work/wrk.time")
   awk -v w="$workload" -v n="$name" -v ticks=$((after - before)) -v hz="$hz" -v of=$((of_after - of_before)) -v client="$client" '
@@ -281,7 +288,7 @@ measure_rounds() { # workload path conns header status length servers-file
     IFS='|' read -r name kind pid port <<< "$line"
     check "$port" "$path" "$status" "$length" "$header" || { echo "$workload|$name|0|0|0|0|0| wrong answer before measuring;" >> "$work/results"; continue; }
     # Warm-up: JIT, caches, the page cache.
-    wrk -t1 -c"$conns" -d2s ${header:+-H "$header"} "http://127.0.0.1:$port$path" > /dev/null 2>&1 || true
+    wrk -t"$threads" -c"$conns" -d2s ${header:+-H "$header"} "http://127.0.0.1:$port$path" > /dev/null 2>&1 || true
   done
   local r i
   for r in $(seq "$rounds"); do
@@ -312,7 +319,7 @@ start_main_servers() {
 reference_name() { awk -F'|' -v k="$1" '$2 == k {print $1; exit}' "$work/running"; }
 
 echo "compare.sh: $(nproc) cores; $(date -u '+%F %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), $(nginx -v 2>&1 | sed 's/^nginx version: //'), -d ${duration}s, $rounds rounds"
+echo "wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), $(nginx -v 2>&1 | sed 's/^nginx version: //'), wrk -t$threads, -d ${duration}s, $rounds rounds"
 
 for workload in "${workloads[@]}"; do
   case "$workload" in
